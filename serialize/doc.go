@@ -1,0 +1,112 @@
+// Package serialize is murmur's wire format: it turns Starlark values, and
+// plain Go values, into msgpack bytes and back.
+//
+// Actors share nothing. A message is encoded by the sender and decoded by
+// the receiver into fresh, unfrozen values that it owns, so mutating a
+// received value never affects the sender. The bytes are standard msgpack:
+// any msgpack library can read them (the ext types aside).
+//
+//	var limits serialize.Limits // the zero value means the defaults
+//	data, err := limits.EncodeStarlark(value)
+//	if err != nil {
+//		return err // e.g. `value["cb"]: cannot send a function`
+//	}
+//	received, err := limits.DecodeStarlark(data)
+//
+// # Types
+//
+//	Starlark            msgpack                          Go, from DecodeGo
+//	--------            -------                          -----------------
+//	None                nil                              nil
+//	bool                bool                             bool
+//	int (64 bits)       int or uint, the shortest form   int64 (uint64 above MaxInt64)
+//	int (larger)        ext ExtBigInt                    *big.Int (int64 or uint64 when it fits)
+//	float               float 64                         float64
+//	string              str                              string
+//	bytes               bin                              []byte (a copy)
+//	list, tuple         array                            []any
+//	dict                map, in insertion order          map[string]any (map[any]any unless all keys are strings)
+//	set                 ext ExtSet (an array inside)     []any
+//	address (Address)   ext ExtAddress                   Address
+//	Sendable values     what their AppendMsgpack writes
+//	anything else       error ErrNotSendable
+//
+// The decisions behind the table:
+//
+//   - Tuples come back as lists: msgpack has one array type. Inside a dict
+//     key or a set element, though, every array decodes as a tuple (nested
+//     ones too), so that the key stays hashable: {(1, 2): "x"} round-trips.
+//   - Dicts keep their insertion order both ways; keys are never sorted,
+//     since a Starlark dict iterates in insertion order.
+//   - Sets are an ext (ExtSet, an array of the elements) so that they come
+//     back as sets rather than lists.
+//   - Integers of any size can be sent: beyond 64 bits they are an ext
+//     (ExtBigInt: a sign byte, 0 or 1, then the big-endian magnitude),
+//     bounded only by MaxBytes. Every msgpack integer decodes as a Starlark int.
+//   - Floats are always written as float64, so 1.0 stays a float; float32
+//     is accepted when decoding.
+//   - Strings are not checked for UTF-8: a Starlark string is bytes.
+//   - Addresses are the ext ExtAddress: two strs, node then id.
+//   - ExtBuffer is reserved for transferred buffers; decoding one here is an
+//     error ("transferred buffer without an envelope").
+//   - Functions, builtins, modules and every other type are not sendable. A
+//     type defined elsewhere can become sendable by implementing Sendable.
+//
+// # Go values
+//
+// EncodeGo takes nil, bool, every int, uint and float kind, string, []byte,
+// []any, []string, map[string]any, map[any]any, *big.Int, big.Int, Address,
+// *Address and any starlark.Value (encoded as above). Other slices, arrays,
+// maps and pointers are walked by reflection the same way (byte slices and
+// arrays are bins). Go maps are written with their keys sorted (by the
+// string, or by their encodings when not all strings), so the bytes are
+// deterministic. Structs, and types with their own msgpack, binary or text
+// marshalling, are encoded by msgpack's reflection (msgpack struct tags
+// apply), after a check that they hold nothing unsendable: funcs, chans,
+// unsafe pointers, complex numbers and Starlark values are ErrNotSendable,
+// and a pointer cycle is ErrCycle. A type whose msgpack encoding this
+// package cannot decode (time.Time, an unknown ext) is ErrNotSendable too.
+//
+// DecodeGo returns the plain Go values of the table. DecodeGoInto decodes
+// into a typed target (a struct, a typed slice or map, an int...) with
+// msgpack's reflection, once the bytes have passed the same checks; Address
+// and *Address fields take addresses.
+//
+// # Limits
+//
+// Limits bounds both directions: MaxDepth, the deepest nesting of
+// containers (lists, tuples, dicts, sets; default 100), and MaxBytes, the
+// largest message (default 64 MiB). Decoding is safe on hostile bytes: it
+// never panics; every declared length of a str, bin, ext, array or map is
+// checked against the bytes left before anything is allocated (an element
+// takes at least one byte), so memory stays proportional to the input;
+// trailing bytes after the value, unknown ext types and malformed ext
+// payloads are errors.
+//
+// # Errors
+//
+// Every failure is an *Error wrapping one of the sentinels ErrNotSendable,
+// ErrCycle, ErrTooDeep, ErrTooLarge or ErrMalformed. Its Path says where in
+// the value the problem is, in Starlark's syntax where there is one:
+//
+//	[3]             element 3 of a list or tuple (an array when decoding)
+//	["jobs"]        the value of a dict entry, by the repr of its key
+//	.keys()[2]      dict key number 2, in iteration order
+//	{#1}            set element number 1, in iteration order
+//	.Field          a field of a Go struct
+//
+// Encoding errors read `value["jobs"][3]: cannot send a function`; a caller
+// that knows the value's name sets Root ("msg") to print
+// `msg["jobs"][3]: cannot send a function`. A list, dict or set that
+// contains itself is ErrCycle, reported where the repeat was found:
+// `value[0]: cannot send a list that contains itself`. Decoding errors carry
+// the byte offset: `value[1]: malformed message at byte 17: array of
+// 4294967295 elements but 12 bytes left`.
+//
+// # Concurrency
+//
+// Limits, Address and Error are plain values. Encoding and decoding may run
+// on any number of goroutines at once, provided no value being encoded is
+// mutated meanwhile (a Starlark value belongs to one actor, which is the one
+// sending it; frozen values may be encoded from anywhere).
+package serialize
