@@ -1,0 +1,81 @@
+// Package interp is murmur's Starlark engine: it compiles actor scripts once
+// and gives every actor an interpreter of its own.
+//
+// The central types are:
+//
+//   - [Engine]: one per actor system. It owns the application's root folder,
+//     compiles scripts into [Module]s, and executes each library file reached
+//     through load() exactly once, freezing its globals so that every actor
+//     can share them safely. An Engine is safe for concurrent use.
+//   - [Module]: a compiled script (an immutable *starlark.Program plus its
+//     resolved, frozen libraries). A Module is shared by every actor that runs
+//     the script and is safe for concurrent use.
+//   - [Instance]: one actor's interpreter: a Starlark thread and the fresh,
+//     unfrozen globals produced by running the module's top level. Module-level
+//     containers are that actor's private state.
+//
+// # Concurrency
+//
+// An Instance must not be used by more than one goroutine at a time. The actor
+// layer calls it only from the goroutine that is processing the actor's
+// mailbox, so an interpreter always has a goroutine to itself while it runs
+// and never waits on a lock another interpreter holds; no state is shared
+// between instances except frozen (immutable) library values. The one method
+// that may be called from any goroutine is [Instance.Cancel], which stops a
+// running script promptly (Starlark's Thread.Cancel).
+//
+// # What a script sees
+//
+// A script reaches its actor only through the builtins of this package, which
+// call the [Host] interface that the actor layer implements:
+//
+//	self()                         this actor's address
+//	sender()                       who sent the current message (a reply address for requests), or None
+//	send(to, msg, transfer=[])     fire and forget
+//	reply(value, transfer=[])      answer the current message: send(sender(), value)
+//	request(to, msg, timeout=s, transfer=[])   wait for the answer; fails on timeout, a dead target or a failed one
+//	ask(to, msg, timeout=s, transfer=[])       the same without waiting: a future; f.result() waits for it,
+//	                               f.exception() returns the failure (an error value) or None
+//	gather(futures, return_exceptions=False)   wait for all futures, results in order
+//	recv(timeout=s)                in main only: the next message sent to the application's address
+//	spawn(script, *args, name=, max_steps=, strategy=, max_restarts=, within=, backoff=, escalate=,
+//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, transfer=[])
+//	                               a child actor running script with init(*args)
+//	stop(pid=None)                 stop an actor (this one, after the current message, when pid is None)
+//	watch(pid)                     a {"event": "terminated", "who": pid, "reason": ...} message when pid ends
+//	after(seconds, msg)            msg to this actor later; returns a timer with t.cancel()
+//	buffer(n | bytes | ints)       a mutable byte buffer that can move between actors (see Buffer)
+//	log(*args, level="info")       write to the system's logger
+//	print(*args)                   routed to the host (the logger, or stdout for `murmur run`)
+//
+// Values listed in transfer= must be buffers in the message: they move to
+// the receiver without a copy, and every handle to them here is detached
+// (see Buffer). A script may define hooks: init(*args) when it starts,
+// receive(msg) per message, stopping() when it stops, main(args) for an
+// application.
+//
+// plus Starlark's json and math modules, and time when [Options.Clock] grants
+// a clock. Scripts use a Python-like dialect (while loops, recursion, sets,
+// top-level control flow and global reassignment) unless [Options.Strict] is
+// set. A script sees no file, network, environment or clock unless the host
+// adds a builtin that provides it ([Options.Builtins]); such builtins are
+// called from many interpreters at once and must be safe for concurrent use.
+//
+// Messages cross between interpreters as msgpack bytes (package serialize), so
+// a received value is always a fresh copy the receiver owns.
+//
+// # Errors
+//
+// Compile errors are [*CompileError] values with file, line and column. Run
+// time errors are [*ScriptError] values carrying the Starlark traceback
+// (file:line:col of each frame); they unwrap to the error a builtin returned,
+// so callers can test them with errors.Is.
+//
+// A minimal use, as the actor layer does it:
+//
+//	eng, err := interp.NewEngine(interp.Options{Root: "app"})
+//	mod, err := eng.Load("counter.star")
+//	inst, err := mod.Instantiate(host) // runs the top level with fresh globals
+//	err = inst.Init(args)              // init(*args), if the script defines it
+//	err = inst.Receive(body)           // receive(msg) for one msgpack message
+package interp

@@ -1,0 +1,227 @@
+// This file holds Module and Instance: a compiled script and one actor's
+// interpreter running it.
+
+package interp
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"go.starlark.net/starlark"
+
+	"github.com/murmur-go/murmur/serialize"
+)
+
+var (
+	// ErrStepLimit is wrapped by a ScriptError when one message (or init, or
+	// main) ran past the instance's execution step limit.
+	ErrStepLimit = errors.New("interp: step limit exceeded")
+	// ErrCancelled is wrapped by a ScriptError when the instance was cancelled
+	// (its actor stopped, or its system shut down) while running.
+	ErrCancelled = errors.New("interp: cancelled")
+	// ErrNoFunction is returned when a script lacks the function the caller
+	// needs (receive, main).
+	ErrNoFunction = errors.New("interp: script defines no such function")
+)
+
+// Module is a compiled script with its libraries linked. It is immutable and
+// safe for concurrent use: every actor running the script shares it.
+type Module struct {
+	engine *Engine
+	name   string
+	prog   *starlark.Program
+	load   func(*starlark.Thread, string) (starlark.StringDict, error)
+}
+
+func newModule(e *Engine, name string, prog *starlark.Program, loads map[string]starlark.StringDict) *Module {
+	return &Module{engine: e, name: name, prog: prog, load: loader(loads)}
+}
+
+// Name returns the script's file name, relative to the application root.
+func (m *Module) Name() string { return m.name }
+
+// Engine returns the engine that compiled the module.
+func (m *Module) Engine() *Engine { return m.engine }
+
+// InstanceOptions configures one instance. The zero value is the default.
+type InstanceOptions struct {
+	// MaxSteps is the per-message execution step limit. Zero means the
+	// engine's Options.MaxSteps.
+	MaxSteps uint64
+	// Name names the Starlark thread (shown in nothing but debuggers). Empty
+	// means the module's name.
+	Name string
+}
+
+const hostKey = "murmur.host"
+
+// Instance is one actor's interpreter: a Starlark thread and the fresh,
+// unfrozen globals of one run of the module's top level.
+//
+// An Instance must not be used by more than one goroutine at a time, except
+// for Cancel, which any goroutine may call.
+type Instance struct {
+	mod      *Module
+	host     Host
+	thread   *starlark.Thread
+	globals  starlark.StringDict
+	receive  starlark.Callable
+	maxSteps uint64
+	overrun  atomic.Bool // set when the step limit cancelled the thread
+}
+
+// Instantiate creates an instance bound to host and runs the module's top
+// level in it, with the step limit applied to the top level as to a message.
+func (m *Module) Instantiate(host Host, opts InstanceOptions) (*Instance, error) {
+	in := &Instance{mod: m, host: host, maxSteps: opts.MaxSteps}
+	if in.maxSteps == 0 {
+		in.maxSteps = m.engine.opts.MaxSteps
+	}
+	name := opts.Name
+	if name == "" {
+		name = m.name
+	}
+	in.thread = &starlark.Thread{
+		Name:       name,
+		Load:       m.load,
+		Print:      printer,
+		OnMaxSteps: in.onMaxSteps,
+	}
+	in.thread.SetLocal(hostKey, in)
+	in.arm()
+	globals, err := m.prog.Init(in.thread, m.engine.predeclared)
+	if err != nil {
+		return nil, in.scriptError("<toplevel>", err)
+	}
+	in.globals = globals
+	if f, ok := globals["receive"].(starlark.Callable); ok {
+		in.receive = f
+	}
+	return in, nil
+}
+
+func printer(thread *starlark.Thread, msg string) {
+	if in, ok := thread.Local(hostKey).(*Instance); ok {
+		in.host.Print(msg)
+	}
+}
+
+func (in *Instance) onMaxSteps(thread *starlark.Thread) {
+	in.overrun.Store(true)
+	thread.Cancel(fmt.Sprintf("exceeded the step limit of %d steps", in.maxSteps))
+}
+
+// arm resets the step budget for one unit of work.
+func (in *Instance) arm() {
+	if in.overrun.Swap(false) {
+		in.thread.Uncancel()
+	}
+	if in.maxSteps > 0 {
+		in.thread.SetMaxExecutionSteps(in.thread.ExecutionSteps() + in.maxSteps)
+	}
+}
+
+// Module returns the module the instance runs.
+func (in *Instance) Module() *Module { return in.mod }
+
+// Globals returns the instance's global variables (its private state).
+func (in *Instance) Globals() starlark.StringDict { return in.globals }
+
+// Has reports whether the script defines a callable global called name.
+func (in *Instance) Has(name string) bool {
+	_, ok := in.globals[name].(starlark.Callable)
+	return ok
+}
+
+// Cancel makes the running script fail promptly with reason; later calls on
+// the instance fail at once. It is safe to call from any goroutine.
+func (in *Instance) Cancel(reason string) { in.thread.Cancel(reason) }
+
+// Uncancel clears a cancellation so that the instance can run again (a
+// hook after its message was cancelled). Only the goroutine that uses the
+// instance may call it, between calls.
+func (in *Instance) Uncancel() { in.thread.Uncancel() }
+
+// Steps returns the execution steps the instance has run so far.
+func (in *Instance) Steps() uint64 { return in.thread.ExecutionSteps() }
+
+// Init calls init(*args) where args holds a msgpack array (an empty
+// envelope for none). A script without init accepts no arguments.
+func (in *Instance) Init(args serialize.Envelope) error {
+	var tuple starlark.Tuple
+	if len(args.Body) > 0 {
+		v, err := in.decode(args)
+		if err != nil {
+			return fmt.Errorf("%s: spawn arguments: %w", in.mod.name, err)
+		}
+		list, ok := v.(*starlark.List)
+		if !ok {
+			return fmt.Errorf("%s: spawn arguments are a %s, not a list", in.mod.name, v.Type())
+		}
+		for i := 0; i < list.Len(); i++ {
+			tuple = append(tuple, list.Index(i))
+		}
+	}
+	f, ok := in.globals["init"].(starlark.Callable)
+	if !ok {
+		if len(tuple) > 0 {
+			return fmt.Errorf("%s: spawned with %d arguments but the script defines no init(): %w",
+				in.mod.name, len(tuple), ErrNoFunction)
+		}
+		return nil
+	}
+	return in.Call("init", f, tuple)
+}
+
+// Receive decodes one message and calls receive(msg).
+func (in *Instance) Receive(msg serialize.Envelope) error {
+	if in.receive == nil {
+		return fmt.Errorf("%s: a message arrived but the script defines no receive(msg): %w", in.mod.name, ErrNoFunction)
+	}
+	v, err := in.decode(msg)
+	if err != nil {
+		return fmt.Errorf("%s: received message: %w", in.mod.name, err)
+	}
+	return in.Call("receive", in.receive, starlark.Tuple{v})
+}
+
+// Main calls main(args) with args as a list of strings.
+func (in *Instance) Main(args []string) error {
+	f, ok := in.globals["main"].(starlark.Callable)
+	if !ok {
+		return fmt.Errorf("%s: the script defines no main(args): %w", in.mod.name, ErrNoFunction)
+	}
+	list := make([]starlark.Value, len(args))
+	for i, a := range args {
+		list[i] = starlark.String(a)
+	}
+	return in.Call("main", f, starlark.Tuple{starlark.NewList(list)})
+}
+
+// Call calls f(*args) under the step limit; entry names it in errors.
+func (in *Instance) Call(entry string, f starlark.Callable, args starlark.Tuple) error {
+	in.arm()
+	if _, err := starlark.Call(in.thread, f, args, nil); err != nil {
+		return in.scriptError(entry, err)
+	}
+	return nil
+}
+
+func (in *Instance) scriptError(entry string, err error) error {
+	se := newScriptError(in.mod.name, entry, err)
+	if isCancelled(err) {
+		if in.overrun.Load() {
+			se.err = ErrStepLimit
+		} else {
+			se.err = ErrCancelled
+		}
+	}
+	return se
+}
+
+func isCancelled(err error) bool {
+	var ee *starlark.EvalError
+	return errors.As(err, &ee) && strings.HasPrefix(ee.Msg, "Starlark computation cancelled")
+}
