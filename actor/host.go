@@ -1,0 +1,279 @@
+// This file holds host, the actor side of interp.Host: what a running
+// script asks of its actor.
+
+package actor
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/murmur-go/murmur/interp"
+	"github.com/murmur-go/murmur/mailbox"
+	"github.com/murmur-go/murmur/serialize"
+)
+
+// host serves one incarnation of a script actor. It is used only by the
+// goroutine processing the actor's mailbox.
+type host struct {
+	ref    *actorRef
+	ctx    proto.Context // the protoactor context of the message being handled
+	sender *proto.PID    // who sent it
+}
+
+var _ interp.Host = (*host)(nil)
+
+func (h *host) Self() Address { return h.ref.addr }
+
+func (h *host) Sender() (Address, bool) {
+	if h.sender == nil {
+		return Address{}, false
+	}
+	return h.ref.sys.address(h.sender), true
+}
+
+func (h *host) Send(to Address, msg serialize.Envelope) error {
+	return h.ref.sys.deliver(h.ref, to, &envelope{msg: msg}, h.ref.pid)
+}
+
+func (h *host) Request(to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
+	if to == h.ref.addr {
+		return serialize.Envelope{}, fmt.Errorf("request to self (%s) would wait forever; call the function directly", to)
+	}
+	return h.ref.sys.request(h.ref, to, msg, timeout)
+}
+
+// future is an ask() in flight.
+type future struct {
+	h    *host
+	slot *replySlot
+	to   Address
+	err  error
+}
+
+func (f *future) Result() (serialize.Envelope, error) {
+	if f.err != nil {
+		return serialize.Envelope{}, f.err
+	}
+	return f.h.ref.sys.wait(f.h.ref, f.slot, f.to)
+}
+
+func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (interp.Future, error) {
+	s := h.ref.sys
+	h.sweepAsks()
+	slot := s.newSlot(timeout)
+	if err := s.deliver(h.ref, to, &envelope{msg: msg, request: true}, slot.pid); err != nil {
+		s.proto.ProcessRegistry.Remove(slot.pid)
+		return nil, err
+	}
+	h.ref.asks = append(h.ref.asks, slot)
+	return &future{h: h, slot: slot, to: to}, nil
+}
+
+// sweepAsks unregisters the reply slots of asks whose answer was taken or
+// whose deadline passed, so futures a script dropped cost nothing for long.
+func (h *host) sweepAsks() {
+	now := time.Now()
+	kept := h.ref.asks[:0]
+	for _, slot := range h.ref.asks {
+		if slot.got || now.After(slot.deadline) {
+			h.ref.sys.proto.ProcessRegistry.Remove(slot.pid)
+			continue
+		}
+		kept = append(kept, slot)
+	}
+	clear(h.ref.asks[len(kept):])
+	h.ref.asks = kept
+}
+
+func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
+	if !h.ref.main {
+		return serialize.Envelope{}, ErrNotMain
+	}
+	if timeout <= 0 {
+		timeout = h.ref.sys.cfg.RequestTimeout
+	}
+	ctx, cancel := context.WithTimeout(h.ref, timeout)
+	defer cancel()
+	for {
+		m, err := h.ref.mb.Receive(ctx)
+		if err != nil {
+			if ctx.Err() == context.DeadlineExceeded && h.ref.Err() == nil {
+				return serialize.Envelope{}, fmt.Errorf("recv: %w: no message within %v", ErrTimeout, timeout)
+			}
+			return serialize.Envelope{}, err
+		}
+		_, msg, sender := proto.UnwrapEnvelope(m)
+		if env, ok := msg.(*envelope); ok {
+			h.sender = sender
+			return env.msg, nil
+		}
+	}
+}
+
+func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOptions) (Address, error) {
+	s := h.ref.sys
+	mod, err := s.Load(path)
+	if err != nil {
+		return Address{}, err
+	}
+	so := SpawnOptions{
+		Name: opts.Name, MaxSteps: opts.MaxSteps,
+		ReceiveTimeout: opts.ReceiveTimeout, MessageTimeout: opts.MessageTimeout,
+		Supervision: Supervision{MaxRestarts: opts.MaxRestarts, Within: opts.Within,
+			Backoff: opts.Backoff, Escalate: opts.Escalate},
+	}
+	if opts.Strategy != "" {
+		if so.Supervision.Strategy, err = ParseStrategy(opts.Strategy); err != nil {
+			return Address{}, err
+		}
+	}
+	if opts.MailboxSize > 0 || opts.MailboxPolicy != "" {
+		if opts.MailboxSize == 0 {
+			return Address{}, fmt.Errorf("mailbox_policy %q needs a mailbox_size", opts.MailboxPolicy)
+		}
+		so.Mailbox.MaxMessages = opts.MailboxSize
+		if so.Mailbox.Policy, err = parsePolicy(opts.MailboxPolicy); err != nil {
+			return Address{}, err
+		}
+	}
+	return s.spawn(h.ref, mod, args, so, false)
+}
+
+func parsePolicy(name string) (mailbox.Policy, error) {
+	switch name {
+	case "", "block":
+		return mailbox.Block, nil
+	case "fail":
+		return mailbox.Fail, nil
+	case "drop":
+		return mailbox.Drop, nil
+	}
+	return 0, fmt.Errorf("unknown mailbox_policy %q; want block, fail or drop", name)
+}
+
+func (h *host) Watch(pid Address) error {
+	s := h.ref.sys
+	target := s.local(pid)
+	if target == nil {
+		s.notify(h.ref.addr, pid, "no such actor")
+		return nil
+	}
+	target.mu.Lock()
+	defer target.mu.Unlock()
+	if target.terminated {
+		reason, _ := target.exitReason.Load().(string)
+		s.notify(h.ref.addr, pid, cmp.Or(reason, "stopped"))
+		return nil
+	}
+	target.watchers = append(target.watchers, h.ref.addr)
+	return nil
+}
+
+func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
+	r := h.ref
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.terminated {
+		return nil, ErrStopped
+	}
+	if r.timers == nil {
+		r.timers = make(map[*time.Timer]struct{})
+	}
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		r.mu.Lock()
+		_, live := r.timers[t]
+		delete(r.timers, t)
+		r.mu.Unlock()
+		if live {
+			_ = r.sys.deliver(context.Background(), r.addr, &envelope{msg: msg}, nil)
+		}
+	})
+	r.timers[t] = struct{}{}
+	return func() bool {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		delete(r.timers, t)
+		return t.Stop()
+	}, nil
+}
+
+func (h *host) Stop(pid Address) error {
+	s := h.ref.sys
+	if pid == h.ref.addr {
+		h.ctx.Stop(h.ref.pid) // after the current message
+		return nil
+	}
+	if r := s.local(pid); r != nil {
+		r.cancel("stopped by " + h.ref.addr.String())
+		s.proto.Root.Stop(r.pid)
+		return nil
+	}
+	if p, ok := s.pools.Load(pid.ID); ok {
+		p := p.(*Pool)
+		s.pools.CompareAndDelete(pid.ID, p)
+		for _, w := range p.workers {
+			w.cancel("pool stopped by " + h.ref.addr.String())
+			s.proto.Root.Stop(w.pid)
+		}
+		return nil
+	}
+	return fmt.Errorf("stop: %w: %s", ErrUnknownActor, pid)
+}
+
+func (h *host) Log(level slog.Level, msg string) {
+	h.ref.sys.logger.Log(context.Background(), level, msg, "actor", h.ref.addr, "script", h.ref.mod.Name())
+}
+
+func (h *host) Print(msg string) {
+	if p := h.ref.sys.cfg.Print; p != nil {
+		p(h.ref.addr, msg)
+		return
+	}
+	h.Log(slog.LevelInfo, msg)
+}
+
+func (h *host) Pool(path string, args serialize.Envelope, opts interp.PoolOptions) (Address, error) {
+	s := h.ref.sys
+	mod, err := s.Load(path)
+	if err != nil {
+		return Address{}, err
+	}
+	po := PoolOptions{Size: opts.Size, Key: opts.Key, Name: opts.Name}
+	if opts.Routing != "" {
+		if po.Routing, err = ParseRouting(opts.Routing); err != nil {
+			return Address{}, err
+		}
+	}
+	p, err := s.newPool(h.ref, mod, args, po)
+	if err != nil {
+		return Address{}, err
+	}
+	return p.addr, nil
+}
+
+func (h *host) Map(pool Address, items []serialize.Envelope, timeout time.Duration) ([]serialize.Envelope, []error, error) {
+	s := h.ref.sys
+	v, ok := s.pools.Load(pool.ID)
+	if !ok {
+		return nil, nil, fmt.Errorf("pmap: %s is not a pool", pool)
+	}
+	p := v.(*Pool)
+	answers := make([]serialize.Envelope, len(items))
+	errs := make([]error, len(items))
+	done := 0
+	err := p.mapEnvelopes(h.ref, items, timeout, func(i int, answer serialize.Envelope, err error) error {
+		answers[i], errs[i] = answer, err
+		done++
+		if s.cfg.Progress != nil {
+			s.cfg.Progress(done, len(items))
+		}
+		return nil
+	})
+	return answers, errs, err
+}

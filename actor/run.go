@@ -1,0 +1,69 @@
+// This file holds Run: an application script's main(args) as the root actor.
+
+package actor
+
+import (
+	"context"
+	"fmt"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/murmur-go/murmur/serialize"
+)
+
+// runMain asks the main actor to call main(args).
+type runMain struct{ args []string }
+
+func (*runMain) IgnoreDeadLetterLogging() {}
+
+// Run runs the application script mod: its main(args) runs as the root
+// actor, which may spawn, send, request, ask and recv. Run returns when main
+// returns (its error is a *interp.ScriptError with the traceback) or when ctx
+// is done, in which case the running script is cancelled. Actors main
+// spawned are stopped before Run returns.
+func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
+	addr, err := s.spawn(nil, mod, serialize.Envelope{}, SpawnOptions{Supervision: Supervision{Strategy: Temporary}}, true)
+	if err != nil {
+		return err
+	}
+	ref := s.local(addr)
+	if ref == nil {
+		return fmt.Errorf("actor: run %s: main actor vanished", mod.Name())
+	}
+	defer func() {
+		ref.cancel("main returned")
+		s.proto.Root.Stop(ref.pid)
+		<-ref.stopped
+	}()
+	slot := &replySlot{ch: make(chan answer, 1)}
+	slot.pid, _ = s.proto.ProcessRegistry.Add(slot, "main"+s.proto.ProcessRegistry.NextId())
+	defer s.proto.ProcessRegistry.Remove(slot.pid)
+	ref.mb.PostUserMessage(&proto.MessageEnvelope{Message: &runMain{args: args}, Sender: slot.pid})
+	select {
+	case a := <-slot.ch:
+		return a.err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.done:
+		return ErrShutdown
+	case <-ref.stopped:
+		return fmt.Errorf("actor: run %s: main actor stopped", mod.Name())
+	}
+}
+
+func (a *scriptActor) runMain(c proto.Context, m *runMain) {
+	var err error
+	if a.startErr != nil {
+		err = a.startErr
+	} else if a.inst == nil {
+		err = fmt.Errorf("%s: %w", a.ref.mod.Name(), ErrStopped)
+	} else {
+		a.host.ctx, a.host.sender = c, nil
+		err = a.callSafely(func() error { return a.inst.Main(m.args) })
+	}
+	if err != nil {
+		a.ref.sys.answerError(c.Sender(), err)
+		return
+	}
+	a.ref.sys.answerError(c.Sender(), nil)
+}

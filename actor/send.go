@@ -1,0 +1,287 @@
+// This file holds message delivery: envelopes, Send and Request, reply
+// slots for answers, and dead letters.
+
+package actor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/murmur-go/murmur/mailbox"
+	"github.com/murmur-go/murmur/serialize"
+)
+
+// envelope is a user message between actors: msgpack bytes the receiver
+// decodes into values of its own.
+type envelope struct {
+	msg     serialize.Envelope
+	request bool // the sender is a reply slot waiting for an answer
+}
+
+// IgnoreDeadLetterLogging tells protoactor not to log our dead letters: the
+// system logs and counts them itself.
+func (*envelope) IgnoreDeadLetterLogging() {}
+
+// replyError answers a request with an error instead of a value.
+type replyError struct{ err error }
+
+func (*replyError) IgnoreDeadLetterLogging() {}
+
+// Send delivers msg (a Go value: maps, slices, strings, numbers, Address...)
+// to the actor at to, fire and forget. A message to an actor that no longer
+// exists goes to dead letters, as in Erlang and Akka, and Send returns nil.
+// With a bounded mailbox, Send may block (until ctx is done) or fail with
+// ErrMailboxFull, per the mailbox's policy.
+func (s *System) Send(ctx context.Context, to Address, msg any) error {
+	env, err := s.encode(msg)
+	if err != nil {
+		return fmt.Errorf("actor: send to %s: %w", to, err)
+	}
+	return s.deliver(ctx, to, &envelope{msg: env}, nil)
+}
+
+// deliver puts env in to's mailbox, with sender as the reply address.
+func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender *proto.PID) error {
+	if s.closing.Load() {
+		return ErrShutdown
+	}
+	if r := s.local(to); r != nil {
+		err := r.mb.Offer(ctx, &proto.MessageEnvelope{Message: env, Sender: sender}, env.msg.Size())
+		switch {
+		case err == nil:
+			return nil
+		case errors.Is(err, mailbox.ErrDropped):
+			if env.request { // a requester is told at once, not left to time out
+				err := fmt.Errorf("%w: %s (message dropped)", ErrMailboxFull, to)
+				s.answerError(sender, err)
+				return err
+			}
+			s.deadLetter(to, env, "mailbox full")
+			return nil
+		case errors.Is(err, mailbox.ErrFull):
+			return fmt.Errorf("%w: %s", ErrMailboxFull, to)
+		case errors.Is(err, mailbox.ErrClosed):
+			return s.undeliverable(to, env, sender, "actor stopped")
+		default:
+			return err
+		}
+	}
+	if to.Node == s.node || to.Node == "" {
+		if p, ok := s.pools.Load(to.ID); ok {
+			return p.(*Pool).route(ctx, env, sender)
+		}
+		if p, ok := s.proto.ProcessRegistry.GetLocal(to.ID); ok {
+			p.SendUserMessage(s.pid(to), &proto.MessageEnvelope{Message: env, Sender: sender})
+			return nil
+		}
+	}
+	return s.undeliverable(to, env, sender, "no such actor")
+}
+
+// undeliverable accounts for a message that no actor will handle: a
+// requester is answered with an error at once, anything else is a dead letter.
+func (s *System) undeliverable(to Address, env *envelope, sender *proto.PID, why string) error {
+	if env.request {
+		err := fmt.Errorf("%w: %s", ErrUnknownActor, to)
+		if why == "actor stopped" {
+			err = fmt.Errorf("%w: %s", ErrStopped, to)
+		}
+		s.answerError(sender, err)
+		return err
+	}
+	s.deadLetter(to, env, why)
+	return nil
+}
+
+func (s *System) deadLetter(to Address, env *envelope, why string) {
+	s.dead.add(to, why)
+	s.publish(&DeadLetterEvent{To: to, Reason: why, message: env.msg, limits: s.cfg.Limits})
+}
+
+// notify tells watcher that who terminated, as a message.
+func (s *System) notify(watcher, who Address, reason string) {
+	body, err := s.cfg.Limits.EncodeGo(map[string]any{"event": "terminated", "who": who, "reason": reason})
+	if err == nil {
+		err = s.deliver(context.Background(), watcher, &envelope{msg: serialize.Envelope{Body: body}}, nil)
+	}
+	if err != nil && !errors.Is(err, ErrShutdown) {
+		s.logger.Warn("termination notice not delivered", "watcher", watcher, "who", who, "error", err)
+	}
+}
+
+// answerError answers the reply slot at pid with err.
+func (s *System) answerError(pid *proto.PID, err error) {
+	if pid == nil {
+		return
+	}
+	if p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id); ok {
+		p.SendUserMessage(pid, &replyError{err: err})
+	}
+}
+
+// deadLetters counts and logs messages that reached no actor. Logging is
+// rate-limited without a goroutine.
+type deadLetters struct {
+	logger *slog.Logger
+	count  atomic.Uint64
+	window atomic.Int64 // unix second of the current log window
+	logged atomic.Int32 // lines logged in the window
+}
+
+func (d *deadLetters) add(to Address, why string) {
+	d.count.Add(1)
+	now := time.Now().Unix()
+	if w := d.window.Load(); w != now && d.window.CompareAndSwap(w, now) {
+		d.logged.Store(0)
+	}
+	if d.logged.Add(1) <= 5 {
+		d.logger.Info("dead letter", "to", to, "reason", why)
+	}
+}
+
+// DeadLetters returns how many messages reached no actor since the system started.
+func (s *System) DeadLetters() uint64 { return s.dead.count.Load() }
+
+// replySlot is a protoactor process that receives one answer: the reply
+// address of a request or an ask.
+type replySlot struct {
+	pid      *proto.PID
+	ch       chan answer
+	deadline time.Time
+	got      bool
+	ans      answer
+}
+
+type answer struct {
+	msg serialize.Envelope
+	err error
+}
+
+var _ proto.Process = (*replySlot)(nil)
+
+func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
+	var a answer
+	switch m := proto.UnwrapEnvelopeMessage(message).(type) {
+	case *envelope:
+		a.msg = m.msg
+	case *replyError:
+		a.err = m.err
+	case *proto.DeadLetterResponse:
+		a.err = ErrUnknownActor
+	default:
+		return
+	}
+	select {
+	case r.ch <- a:
+	default: // answered already; later answers are dropped like Erlang's late replies
+	}
+}
+
+func (r *replySlot) SendSystemMessage(*proto.PID, any) {}
+func (r *replySlot) Stop(*proto.PID)                   {}
+
+func (s *System) newSlot(timeout time.Duration) *replySlot {
+	if timeout <= 0 {
+		timeout = s.cfg.RequestTimeout
+	}
+	r := &replySlot{ch: make(chan answer, 1), deadline: time.Now().Add(timeout)}
+	r.pid, _ = s.proto.ProcessRegistry.Add(r, "reply"+s.proto.ProcessRegistry.NextId())
+	return r
+}
+
+// wait waits for the slot's answer until its deadline, ctx, or shutdown.
+func (s *System) wait(ctx context.Context, r *replySlot, to Address) (serialize.Envelope, error) {
+	if r.got {
+		return r.ans.msg, r.ans.err
+	}
+	timer := time.NewTimer(time.Until(r.deadline))
+	defer timer.Stop()
+	select {
+	case r.ans = <-r.ch:
+	case <-timer.C:
+		r.ans.err = fmt.Errorf("%w: no answer from %s", ErrTimeout, to)
+	case <-ctx.Done():
+		r.ans.err = ctx.Err()
+	case <-s.done:
+		r.ans.err = ErrShutdown
+	}
+	r.got = true
+	s.proto.ProcessRegistry.Remove(r.pid)
+	return r.ans.msg, r.ans.err
+}
+
+// request sends msg to to as a request from a new reply slot and waits.
+func (s *System) request(ctx context.Context, to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
+	slot := s.newSlot(timeout)
+	if err := s.deliver(ctx, to, &envelope{msg: msg, request: true}, slot.pid); err != nil {
+		s.proto.ProcessRegistry.Remove(slot.pid)
+		return serialize.Envelope{}, err
+	}
+	return s.wait(ctx, slot, to)
+}
+
+// Request sends msg to the actor at to and decodes its answer into out (a
+// pointer; *any receives maps, slices and scalars as Go values, and
+// transferred buffers as []byte without a copy). The
+// deadline is ctx's, or Config.RequestTimeout when ctx has none. It fails at
+// once with ErrUnknownActor or ErrStopped for a dead target, ErrActorFailed
+// when the target's script fails on the message, ErrTimeout past the deadline.
+func (s *System) Request(ctx context.Context, to Address, msg any, out any) error {
+	env, err := s.encode(msg)
+	if err != nil {
+		return fmt.Errorf("actor: request to %s: %w", to, err)
+	}
+	timeout := s.cfg.RequestTimeout
+	if d, ok := ctx.Deadline(); ok {
+		timeout = time.Until(d)
+		if timeout <= 0 {
+			return fmt.Errorf("%w: deadline already passed", ErrTimeout)
+		}
+	}
+	answer, err := s.request(ctx, to, env, timeout)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if err := s.decodeInto(answer, out); err != nil {
+		return fmt.Errorf("actor: answer from %s: %w", to, err)
+	}
+	return nil
+}
+
+// Transfer marks b, in a message from Go, to move to the receiver instead
+// of being copied: a script receives it as a buffer that owns this memory.
+// Go cannot enforce what scripts can: after the send, the caller must not
+// use b again.
+func Transfer(b []byte) serialize.Transfer { return serialize.Transfer(b) }
+
+// encode serializes a Go message, moving the Transfer values in it.
+func (s *System) encode(msg any) (serialize.Envelope, error) {
+	body, buffers, err := s.cfg.Limits.EncodeGoTransfer(msg)
+	return serialize.Envelope{Body: body, Buffers: buffers}, err
+}
+
+// decodeInto decodes an answer for Go: transferred buffers arrive as []byte
+// without a copy, which only a *any target can hold.
+func (s *System) decodeInto(msg serialize.Envelope, out any) error {
+	if len(msg.Buffers) == 0 {
+		return s.cfg.Limits.DecodeGoInto(msg.Body, out)
+	}
+	p, ok := out.(*any)
+	if !ok {
+		return fmt.Errorf("an answer that transfers buffers decodes only into *any, not %T", out)
+	}
+	v, err := s.cfg.Limits.DecodeGoTransfer(msg.Body, msg.Buffers)
+	if err == nil {
+		*p = v
+	}
+	return err
+}

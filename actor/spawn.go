@@ -1,0 +1,463 @@
+// This file holds spawning: SpawnOptions, the per-actor record (actorRef),
+// and the protoactor actor that runs an interp.Instance.
+
+package actor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+	"go.starlark.net/starlark"
+
+	"github.com/murmur-go/murmur/interp"
+	"github.com/murmur-go/murmur/mailbox"
+	"github.com/murmur-go/murmur/serialize"
+)
+
+// SpawnOptions configures one actor. The zero value is the default.
+type SpawnOptions struct {
+	// Args are passed to the script's init(*args). Nil means none.
+	Args []any
+	// Name gives the actor a name, unique among its siblings: its address
+	// ID is the name (for actors Go spawns) or parent/name (for children of
+	// a script). Empty means a generated one.
+	Name string
+	// Mailbox bounds this actor's mailbox. Zero means the system's Config.Mailbox.
+	Mailbox mailbox.Config
+	// MaxSteps is the per-message step limit. Zero means the system's Config.MaxSteps.
+	MaxSteps uint64
+	// Supervision says what happens when the script fails. Zero means
+	// restart it alone, at most 10 times in 10 seconds, then stop it.
+	Supervision Supervision
+	// ReceiveTimeout, if set, sends the actor {"event": "timeout"} after it
+	// has been idle that long. Zero means never.
+	ReceiveTimeout time.Duration
+	// MessageTimeout, if set, fails the actor when one message takes longer
+	// than this of wall-clock time. Zero means no limit.
+	MessageTimeout time.Duration
+}
+
+// actorRef is the system's record of one script actor. It outlives
+// restarts (which replace the instance) and implements context.Context:
+// its Done channel closes when the actor is told to stop, which cancels
+// every wait the actor is in.
+type actorRef struct {
+	sys    *System
+	mod    *Module
+	args   serialize.Envelope
+	opts   SpawnOptions // Args unused: args holds them encoded
+	pid    *proto.PID
+	addr   Address
+	parent *actorRef
+	mb     *mailbox.Mailbox
+	main   bool
+
+	inst       atomic.Pointer[interp.Instance]
+	quit       chan struct{} // closed by cancel
+	stopped    chan struct{} // closed once the actor has stopped
+	cancelOnce sync.Once
+	reason     atomic.Value // string: why the actor was cancelled
+
+	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
+	children []*actorRef  // guarded by mu
+	failures []time.Time  // recent failures, for restart intensity; guarded by mu
+
+	exitReason atomic.Value // string: why the actor stopped, for watchers
+	mu         sync.Mutex   // guards watchers, timers and terminated
+	watchers   []Address
+	timers     map[*time.Timer]struct{}
+	terminated bool
+}
+
+var _ context.Context = (*actorRef)(nil)
+
+func (r *actorRef) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (r *actorRef) Done() <-chan struct{}       { return r.quit }
+func (r *actorRef) Value(any) any               { return nil }
+func (r *actorRef) Err() error {
+	select {
+	case <-r.quit:
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+// cancel tells the actor to stop whatever it runs: the running script fails
+// promptly and blocking builtins return.
+func (r *actorRef) cancel(reason string) {
+	r.cancelOnce.Do(func() {
+		r.reason.Store(reason)
+		close(r.quit)
+		if in := r.inst.Load(); in != nil {
+			in.Cancel(reason)
+		}
+	})
+}
+
+func (r *actorRef) cancelled() bool { return r.Err() != nil }
+
+// Spawn starts an actor running mod, supervised by the system's root
+// (restarted with a fresh instance when its script fails). It returns once
+// the actor exists; its top level and init run on its own goroutine.
+func (s *System) Spawn(ctx context.Context, mod *Module, opts SpawnOptions) (Address, error) {
+	if err := ctx.Err(); err != nil {
+		return Address{}, err
+	}
+	var args serialize.Envelope
+	if len(opts.Args) > 0 {
+		var err error
+		if args, err = s.encode(opts.Args); err != nil {
+			return Address{}, fmt.Errorf("actor: spawn %s: args: %w", mod.Name(), err)
+		}
+	}
+	opts.Args = nil
+	return s.spawn(nil, mod, args, opts, false)
+}
+
+// spawn creates the actor as a child of parent (nil for Go's actors).
+//
+// Every actor is a protoactor child of the system's guardian, whatever its
+// murmur parent: supervision decisions then run at once on the failing
+// actor's goroutine, instead of waiting in the parent's mailbox, where a
+// parent blocked in request() or recv() could never make them. The parent
+// and child relation (stopping children with their parent, all-for-one
+// restarts, escalation) is murmur's own, kept in actorRef.children.
+func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
+	opts SpawnOptions, main bool) (Address, error) {
+	if s.closing.Load() {
+		return Address{}, ErrShutdown
+	}
+	mbc := opts.Mailbox
+	if mbc == (mailbox.Config{}) {
+		mbc = s.cfg.Mailbox
+	}
+	mbc.Group = s.group
+	ref := &actorRef{
+		sys: s, mod: mod, args: args, opts: opts, parent: parent, main: main,
+		mb: mailbox.New(mbc), quit: make(chan struct{}), stopped: make(chan struct{}),
+	}
+	props := proto.PropsFromProducer(func() proto.Actor { return &scriptActor{ref: ref} },
+		proto.WithMailbox(func() proto.Mailbox { return ref.mb }),
+		proto.WithSupervisor(s.sup))
+	name := opts.Name
+	if name == "" {
+		name = s.proto.ProcessRegistry.NextId()
+	}
+	// A child is named parent/name, as protoactor names children. Fix the
+	// address and register it before protoactor starts the actor, so that
+	// the actor itself, and messages sent from its Started handler, already
+	// find it.
+	id := name
+	if parent != nil {
+		id = parent.pid.Id + "/" + name
+	}
+	ref.addr = Address{Node: s.node, ID: id}
+	ref.pid = proto.NewPID(s.node, id)
+	if _, loaded := s.actors.LoadOrStore(id, ref); loaded {
+		return Address{}, fmt.Errorf("%w: %q", ErrNameTaken, id)
+	}
+	if parent != nil && !parent.adopt(ref) {
+		s.actors.Delete(id)
+		return Address{}, fmt.Errorf("%w: %s is stopping", ErrStopped, parent.addr)
+	}
+	if _, err := s.guarded.SpawnNamed(props, id); err != nil {
+		if parent != nil {
+			parent.disown(ref)
+		}
+		s.actors.Delete(id)
+		if errors.Is(err, proto.ErrNameExists) {
+			return Address{}, fmt.Errorf("%w: %q", ErrNameTaken, id)
+		}
+		return Address{}, fmt.Errorf("actor: spawn %s: %w", mod.Name(), err)
+	}
+	if s.closing.Load() {
+		ref.cancel("system shut down")
+	}
+	return ref.addr, nil
+}
+
+// failure is the panic value with which a script actor reports a failed
+// message to protoactor's supervision.
+type failure struct{ err error }
+
+func (f *failure) Error() string { return f.err.Error() }
+func (f *failure) Unwrap() error { return f.err }
+
+// scriptActor is the protoactor actor of one incarnation of a script actor.
+type scriptActor struct {
+	ref      *actorRef
+	inst     *interp.Instance
+	host     host
+	startErr error // a main whose top level failed: Run reports it
+}
+
+func (a *scriptActor) Receive(c proto.Context) {
+	switch m := c.Message().(type) {
+	case *envelope:
+		a.handle(c, m)
+	case *runMain:
+		a.runMain(c, m)
+	case *proto.Started:
+		a.start(c)
+	case *proto.ReceiveTimeout:
+		// protoactor's receive timeout fires once; murmur's repeats while idle.
+		c.SetReceiveTimeout(a.ref.opts.ReceiveTimeout)
+		a.notice(c, map[string]any{"event": "timeout"})
+	case *proto.Restarting:
+		a.ref.stopChildren("parent restarting")
+	case *proto.Stopping:
+		a.ref.stopChildren("parent stopping")
+		a.stopping()
+	case *proto.Stopped:
+		a.ref.terminate()
+	}
+}
+
+// notice hands the script a message the system made (a timeout, a
+// termination notice) as if it had been sent.
+func (a *scriptActor) notice(c proto.Context, msg map[string]any) {
+	body, err := a.ref.sys.cfg.Limits.EncodeGo(msg)
+	if err != nil {
+		a.ref.sys.logger.Error("actor notice", "actor", a.ref.addr, "error", err)
+		return
+	}
+	a.handle(c, &envelope{msg: serialize.Envelope{Body: body}})
+}
+
+// stopping runs the script's optional stopping() hook, with its own step
+// limit and at most stopHookTime of wall-clock time, so that a stop stays prompt.
+func (a *scriptActor) stopping() {
+	in := a.inst
+	if in == nil || !in.Has("stopping") {
+		return
+	}
+	in.Uncancel()
+	t := time.AfterFunc(stopHookTime, func() { in.Cancel("stopping() ran past " + stopHookTime.String()) })
+	defer t.Stop()
+	err := a.callSafely(func() error {
+		return in.Call("stopping", in.Globals()["stopping"].(starlark.Callable), nil)
+	})
+	if err != nil {
+		a.ref.sys.logger.Error("stopping() failed", "actor", a.ref.addr, "script", a.ref.mod.Name(), "error", err.Error())
+		a.ref.sys.publish(&FailureEvent{Actor: a.ref.addr, Script: a.ref.mod.Name(), Err: err, limits: a.ref.sys.cfg.Limits})
+	}
+}
+
+// stopHookTime bounds a stopping() hook.
+const stopHookTime = time.Second
+
+func (a *scriptActor) start(c proto.Context) {
+	ref := a.ref
+	a.host = host{ref: ref, ctx: c}
+	if ref.cancelled() {
+		return
+	}
+	if ref.opts.ReceiveTimeout > 0 {
+		c.SetReceiveTimeout(ref.opts.ReceiveTimeout)
+	}
+	inst, err := ref.mod.Instantiate(&a.host, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
+	if err == nil {
+		a.inst = inst
+		ref.inst.Store(inst)
+		if ref.cancelled() { // cancel raced with instantiation
+			inst.Cancel(ref.reason.Load().(string))
+		}
+		if !ref.main {
+			err = inst.Init(ref.args)
+		}
+	}
+	if err != nil && ref.main {
+		a.startErr = err
+		return
+	}
+	if err != nil {
+		a.fail(c, err, nil)
+	}
+}
+
+func (a *scriptActor) handle(c proto.Context, m *envelope) {
+	if a.inst == nil {
+		// The instance failed to start and the actor is stopping or
+		// waiting for supervision: account for the message.
+		a.ref.sys.undeliverable(a.ref.addr, m, c.Sender(), "actor has no running instance")
+		return
+	}
+	a.host.ctx, a.host.sender = c, c.Sender()
+	var err error
+	if d := a.ref.opts.MessageTimeout; d > 0 {
+		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
+	} else {
+		err = a.callSafely(func() error { return a.inst.Receive(m.msg) })
+	}
+	a.host.sender = nil
+	if err != nil {
+		a.fail(c, err, m)
+	}
+}
+
+// withDeadline runs f, cancelling the script if it runs longer than d.
+func (a *scriptActor) withDeadline(d time.Duration, f func() error) error {
+	in := a.inst
+	var mu sync.Mutex
+	running := true
+	t := time.AfterFunc(d, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if running {
+			in.Cancel(fmt.Sprintf("message took longer than its limit of %v", d))
+		}
+	})
+	err := a.callSafely(f)
+	mu.Lock()
+	running = false
+	mu.Unlock()
+	if !t.Stop() && !a.ref.cancelled() {
+		in.Uncancel() // fired as f ended: the next message must not inherit it
+	}
+	return err
+}
+
+// callSafely runs f, turning a panic in a Go builtin into an error with its stack.
+func (a *scriptActor) callSafely(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: panic in a Go builtin: %v\n%s", a.ref.mod.Name(), r, debug.Stack())
+		}
+	}()
+	return f()
+}
+
+// fail reports a failed message and hands the failure to supervision. A
+// requester waiting on the message is answered with the error at once.
+func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
+	ref := a.ref
+	if m != nil && m.request {
+		ref.sys.answerError(c.Sender(), fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
+	}
+	if ref.cancelled() {
+		// Stopping: the failure is the cancellation itself; the pending Stop
+		// will end the actor.
+		ref.sys.logger.Debug("actor cancelled", "actor", ref.addr, "script", ref.mod.Name(), "reason", err.Error())
+		return
+	}
+	ref.sys.logger.Error("actor failed", "actor", ref.addr, "script", ref.mod.Name(), "error", err.Error())
+	ev := &FailureEvent{Actor: ref.addr, Script: ref.mod.Name(), Err: err, limits: ref.sys.cfg.Limits}
+	if m != nil {
+		ev.message, ev.hasMsg = m.msg, true
+	}
+	ref.sys.publish(ev)
+	a.inst = nil
+	ref.inst.Store(nil)
+	panic(&failure{err: err})
+}
+
+// adopt records child as r's; false if r is already stopping.
+func (r *actorRef) adopt(child *actorRef) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.terminated || r.cancelled() {
+		return false
+	}
+	r.children = append(r.children, child)
+	return true
+}
+
+func (r *actorRef) disown(child *actorRef) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, c := range r.children {
+		if c == child {
+			r.children = append(r.children[:i], r.children[i+1:]...)
+			return
+		}
+	}
+}
+
+// family returns r's children.
+func (r *actorRef) family() []*actorRef {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*actorRef(nil), r.children...)
+}
+
+// stopChildren stops r's children (and so theirs), cancelling what they run.
+func (r *actorRef) stopChildren(reason string) {
+	r.mu.Lock()
+	kids := r.children
+	r.children = nil
+	r.mu.Unlock()
+	for _, c := range kids {
+		c.cancel(reason)
+		r.sys.proto.Root.Stop(c.pid)
+	}
+}
+
+// terminate runs when the actor has stopped: it leaves the registry, and
+// every message still queued is answered (requests) or sent to dead letters.
+func (r *actorRef) terminate() {
+	r.cancel("stopped")
+	r.sys.actors.CompareAndDelete(r.addr.ID, r)
+	r.stopChildren("parent stopped")
+	if r.parent != nil {
+		r.parent.disown(r)
+	}
+	r.mu.Lock()
+	r.terminated = true
+	watchers := r.watchers
+	for t := range r.timers {
+		t.Stop()
+	}
+	r.timers, r.watchers = nil, nil
+	r.mu.Unlock()
+	reason, _ := r.exitReason.Load().(string)
+	if reason == "" {
+		reason = "stopped"
+	}
+	for _, w := range watchers {
+		r.sys.notify(w, r.addr, reason)
+	}
+	for _, m := range r.mb.Close() {
+		_, msg, sender := proto.UnwrapEnvelope(m)
+		if env, ok := msg.(*envelope); ok {
+			r.sys.undeliverable(r.addr, env, sender, "actor stopped")
+		}
+	}
+	for _, slot := range r.asks {
+		r.sys.proto.ProcessRegistry.Remove(slot.pid)
+	}
+	r.asks = nil
+	close(r.stopped)
+}
+
+// Stop stops the actor at addr: a running script is cancelled, the actor
+// and its children stop, and Stop waits for that or for ctx.
+func (s *System) Stop(ctx context.Context, addr Address) error {
+	r := s.local(addr)
+	if r == nil {
+		return fmt.Errorf("%w: %s", ErrUnknownActor, addr)
+	}
+	r.cancel("stopped")
+	s.proto.Root.Stop(r.pid)
+	select {
+	case <-r.stopped:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Stats returns the mailbox counters of the actor at addr.
+func (s *System) Stats(addr Address) (mailbox.Stats, error) {
+	r := s.local(addr)
+	if r == nil {
+		return mailbox.Stats{}, fmt.Errorf("%w: %s", ErrUnknownActor, addr)
+	}
+	return r.mb.Stats(), nil
+}

@@ -1,0 +1,193 @@
+// This file holds supervision: what happens when an actor's script fails,
+// chosen per actor and applied by the actor's parent (or, for actors Go
+// spawned, by the system's guardian) through protoactor's supervisor hooks.
+
+package actor
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+)
+
+// Strategy is how a failed actor is handled.
+type Strategy int
+
+const (
+	// OneForOne restarts the failed actor alone (the zero value).
+	OneForOne Strategy = iota
+	// AllForOne restarts the failed actor and its siblings (the other
+	// children of its parent). For actors Go spawned, which have no script
+	// parent, it acts as OneForOne.
+	AllForOne
+	// Backoff restarts the failed actor after a delay that doubles with
+	// every failure within the window: Backoff, 2·Backoff, 4·Backoff...
+	Backoff
+	// Temporary never restarts: the failed actor stops.
+	Temporary
+)
+
+var strategyNames = []string{"one_for_one", "all_for_one", "backoff", "temporary"}
+
+func (s Strategy) String() string {
+	if int(s) < len(strategyNames) {
+		return strategyNames[s]
+	}
+	return fmt.Sprintf("Strategy(%d)", int(s))
+}
+
+// ParseStrategy returns the Strategy named as in scripts: "one_for_one",
+// "all_for_one", "backoff" or "temporary".
+func ParseStrategy(name string) (Strategy, error) {
+	for i, n := range strategyNames {
+		if n == name {
+			return Strategy(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown supervision strategy %q; want one of one_for_one, all_for_one, backoff, temporary", name)
+}
+
+// Supervision says what happens when an actor's script fails. The zero value
+// is the default: restart the actor alone, at most 10 times in 10 seconds,
+// then stop it.
+type Supervision struct {
+	// Strategy is how a failure is handled. Zero means OneForOne.
+	Strategy Strategy
+	// MaxRestarts is how many restarts are allowed within Within before the
+	// failure counts as persistent. Zero means 10.
+	MaxRestarts int
+	// Within is the window in which restarts are counted. Zero means 10 seconds.
+	Within time.Duration
+	// Backoff is the first delay of the Backoff strategy. Zero means 100ms.
+	Backoff time.Duration
+	// Escalate, when restarts are exhausted, fails the parent instead of
+	// stopping the actor (Erlang's supervisor behaviour). False means stop.
+	// Actors Go spawned have no parent to fail, and stop.
+	Escalate bool
+}
+
+func (s Supervision) resolved() Supervision {
+	if s.MaxRestarts == 0 {
+		s.MaxRestarts = 10
+	}
+	if s.Within <= 0 {
+		s.Within = 10 * time.Second
+	}
+	if s.Backoff <= 0 {
+		s.Backoff = 100 * time.Millisecond
+	}
+	return s
+}
+
+// supervisor is the protoactor SupervisorStrategy of the guardian every
+// murmur actor hangs under: it applies the failed actor's own Supervision.
+// protoactor's guardian calls it on the failing actor's goroutine.
+type supervisor struct {
+	sys *System
+
+	mu     sync.Mutex
+	timers map[*time.Timer]struct{} // pending backoff restarts, stopped by Shutdown
+}
+
+var _ proto.SupervisorStrategy = (*supervisor)(nil)
+
+func (sv *supervisor) HandleFailure(_ *proto.ActorSystem, guardian proto.Supervisor, child *proto.PID,
+	_ *proto.RestartStatistics, reason, _ any) {
+	ref := sv.sys.local(sv.sys.address(child))
+	if ref == nil {
+		guardian.StopChildren(child)
+		return
+	}
+	sv.failed(guardian, ref, fmt.Sprint(reason))
+}
+
+// failed decides what becomes of ref after a failure; guardian sends the
+// restart and stop orders.
+func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason string) {
+	s := sv.sys
+	if ref.cancelled() {
+		guardian.StopChildren(ref.pid)
+		return
+	}
+	sup := ref.opts.Supervision.resolved()
+	event := func(action string) {
+		s.publish(&SupervisionEvent{Actor: ref.addr, Script: ref.mod.Name(), Action: action, Reason: reason})
+	}
+	failures := ref.intensity(sup.Within)
+	if sup.Strategy == Temporary || failures > sup.MaxRestarts {
+		if sup.Escalate && ref.parent != nil {
+			event("escalated")
+			ref.exitReason.Store("failed: " + reason)
+			guardian.StopChildren(ref.pid)
+			sv.failed(guardian, ref.parent, "child "+ref.addr.String()+" failed: "+reason)
+			return
+		}
+		ref.exitReason.Store("failed: " + reason)
+		event("stopped")
+		ref.cancel("restarts exhausted")
+		guardian.StopChildren(ref.pid)
+		return
+	}
+	switch {
+	case sup.Strategy == AllForOne && ref.parent != nil:
+		event("restarted with siblings")
+		for _, sib := range ref.parent.family() {
+			guardian.RestartChildren(sib.pid)
+		}
+	case sup.Strategy == Backoff:
+		delay := sup.Backoff << min(failures-1, 20)
+		event("restarting after " + delay.String())
+		sv.after(delay, func() { guardian.RestartChildren(ref.pid) })
+	default:
+		event("restarted")
+		guardian.RestartChildren(ref.pid)
+	}
+}
+
+// intensity records a failure now and returns how many failures ref had
+// within the window.
+func (r *actorRef) intensity(within time.Duration) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	kept := r.failures[:0]
+	for _, t := range r.failures {
+		if now.Sub(t) < within {
+			kept = append(kept, t)
+		}
+	}
+	r.failures = append(kept, now)
+	return len(r.failures)
+}
+
+// after runs f after d unless the system shuts down first.
+func (sv *supervisor) after(d time.Duration, f func()) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if sv.timers == nil {
+		sv.timers = make(map[*time.Timer]struct{})
+	}
+	var t *time.Timer
+	t = time.AfterFunc(d, func() {
+		sv.mu.Lock()
+		_, pending := sv.timers[t]
+		delete(sv.timers, t)
+		sv.mu.Unlock()
+		if pending {
+			f()
+		}
+	})
+	sv.timers[t] = struct{}{}
+}
+
+// stop cancels every pending delayed restart.
+func (sv *supervisor) stop() {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	for t := range sv.timers {
+		t.Stop()
+	}
+	clear(sv.timers)
+}

@@ -1,0 +1,219 @@
+// This file holds the System: configuration, start-up, loading scripts,
+// the registry of local actors, and Shutdown.
+
+package actor
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+	"go.starlark.net/starlark"
+
+	"github.com/murmur-go/murmur/interp"
+	"github.com/murmur-go/murmur/mailbox"
+	"github.com/murmur-go/murmur/serialize"
+)
+
+// Address is an actor's address. Scripts see the same value.
+type Address = serialize.Address
+
+// Module is a compiled script, shared by every actor that runs it.
+type Module = interp.Module
+
+// DefaultRequestTimeout is the deadline of a request that names none.
+const DefaultRequestTimeout = 5 * time.Second
+
+// Config configures a System. The zero value is an embedded system with the
+// defaults: scripts from the current directory, unbounded mailboxes, no step
+// limit, requests timing out after DefaultRequestTimeout, logs discarded.
+type Config struct {
+	// Logger receives the system's logs and scripts' log() calls. Nil means discard.
+	Logger *slog.Logger
+	// Root is the application's root folder: Load and spawn paths and load()
+	// are resolved inside it. Empty means the current directory.
+	Root string
+	// FS, if set, is read instead of Root (embedded applications, tests).
+	FS fs.FS
+	// ShowRoot is put before root-relative file names in error positions and
+	// tracebacks. Empty means names relative to Root.
+	ShowRoot string
+	// MaxSteps is the default per-message execution step limit of every
+	// actor. Zero means none.
+	MaxSteps uint64
+	// RequestTimeout is the deadline of requests that name none. Zero means
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// Mailbox is the default mailbox of spawned actors. Zero means unbounded.
+	Mailbox mailbox.Config
+	// Limits bound the size and depth of messages. Zero means serialize's defaults.
+	Limits serialize.Limits
+	// Builtins are host functions added to every script. They are called
+	// from many actors at once and must be safe for concurrent use.
+	Builtins starlark.StringDict
+	// Clock grants scripts the time module. False means no clock.
+	Clock bool
+	// Strict turns off the Python-like dialect options. False means on.
+	Strict bool
+	// Print receives scripts' print() output. Nil means the Logger at info level.
+	Print func(from Address, msg string)
+	// Progress, if set, is called as items of a script's pmap complete
+	// (done of total), from the goroutine of the script that runs pmap.
+	Progress func(done, total int)
+}
+
+// System is an actor system: the actors of one process, their scripts, and
+// the protoactor system underneath. Its methods are safe for concurrent use.
+type System struct {
+	cfg     Config
+	logger  *slog.Logger
+	proto   *proto.ActorSystem
+	engine  *interp.Engine
+	group   *mailbox.Group
+	node    string
+	modules sync.Map // path -> *Module
+	actors  sync.Map // process id -> *actorRef
+	pools   sync.Map // pool id -> *Pool
+	done    chan struct{}
+	closing atomic.Bool
+	dead    deadLetters
+	sup     *supervisor
+	guarded *proto.RootContext // spawns Go's actors under the supervisor
+	// baseSubscribers is how many subscribers protoactor itself keeps on
+	// the event stream; more means someone wants murmur's events.
+	baseSubscribers int32
+}
+
+// NewSystem starts an embedded actor system: no server, no listener.
+func NewSystem(cfg Config) (*System, error) {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	engine, err := interp.NewEngine(interp.Options{
+		Root: cfg.Root, FS: cfg.FS, ShowRoot: cfg.ShowRoot, Strict: cfg.Strict, MaxSteps: cfg.MaxSteps,
+		Clock: cfg.Clock, Builtins: cfg.Builtins, Limits: cfg.Limits,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s := &System{cfg: cfg, logger: logger, engine: engine, group: new(mailbox.Group), done: make(chan struct{})}
+	s.proto = proto.NewActorSystem(
+		proto.WithLoggerFactory(func(*proto.ActorSystem) *slog.Logger {
+			return slog.New(warnOnly{logger.Handler()}).With("lib", "protoactor")
+		}),
+		// protoactor's dead-letter log throttle runs a goroutine for one
+		// interval; keep it short so Shutdown leaves nothing behind.
+		proto.WithDeadLetterThrottleInterval(10*time.Millisecond),
+	)
+	s.node = s.proto.Address()
+	s.dead.logger = logger
+	s.sup = &supervisor{sys: s}
+	s.guarded = s.proto.Root.WithGuardian(s.sup)
+	s.baseSubscribers = s.proto.EventStream.Length()
+	return s, nil
+}
+
+// warnOnly passes protoactor's warnings and errors to the system's logger
+// and drops its chatter.
+type warnOnly struct{ slog.Handler }
+
+func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+func (w warnOnly) WithAttrs(a []slog.Attr) slog.Handler { return warnOnly{w.Handler.WithAttrs(a)} }
+func (w warnOnly) WithGroup(n string) slog.Handler      { return warnOnly{w.Handler.WithGroup(n)} }
+
+// Load compiles the script at path (relative to Config.Root) once; later
+// calls with the same path return the same Module. Errors carry file:line:col.
+func (s *System) Load(path string) (*Module, error) {
+	if m, ok := s.modules.Load(path); ok {
+		return m.(*Module), nil
+	}
+	m, err := s.engine.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := s.modules.LoadOrStore(path, m)
+	return actual.(*Module), nil
+}
+
+// Compile compiles a script from source under the given file name.
+func (s *System) Compile(filename string, src []byte) (*Module, error) {
+	return s.engine.Compile(filename, src)
+}
+
+// Logger returns the system's logger.
+func (s *System) Logger() *slog.Logger { return s.logger }
+
+// Protoactor returns the protoactor system underneath, for hosts that mix
+// raw protoactor actors with script actors.
+func (s *System) Protoactor() *proto.ActorSystem { return s.proto }
+
+func (s *System) local(a Address) *actorRef {
+	if a.Node != s.node && a.Node != "" {
+		return nil
+	}
+	if r, ok := s.actors.Load(a.ID); ok {
+		return r.(*actorRef)
+	}
+	return nil
+}
+
+func (s *System) pid(a Address) *proto.PID {
+	node := a.Node
+	if node == "" {
+		node = s.node
+	}
+	return proto.NewPID(node, a.ID)
+}
+
+func (s *System) address(pid *proto.PID) Address {
+	return Address{Node: pid.Address, ID: pid.Id}
+}
+
+// Shutdown stops every actor (cancelling scripts that are still running),
+// waits for them and for every goroutine the system started, and releases
+// the system. It returns ctx's error if that comes first.
+func (s *System) Shutdown(ctx context.Context) error {
+	if !s.closing.CompareAndSwap(false, true) {
+		<-s.done
+		return nil
+	}
+	close(s.done)
+	s.sup.stop()
+	var refs []*actorRef
+	s.actors.Range(func(_, v any) bool {
+		refs = append(refs, v.(*actorRef))
+		return true
+	})
+	for _, r := range refs {
+		r.cancel("system shut down")
+	}
+	for _, r := range refs {
+		if r.parent == nil {
+			s.proto.Root.Stop(r.pid)
+		}
+	}
+	for _, r := range refs {
+		select {
+		case <-r.stopped:
+		case <-ctx.Done():
+			return fmt.Errorf("actor: shutdown: waiting for %s: %w", r.addr, ctx.Err())
+		}
+	}
+	if err := s.group.Wait(ctx); err != nil {
+		return fmt.Errorf("actor: shutdown: waiting for mailboxes: %w", err)
+	}
+	s.proto.Shutdown()
+	return s.engine.Close()
+}
