@@ -1,0 +1,187 @@
+// Command murmur runs and checks murmur actor scripts.
+//
+// Usage:
+//
+//	murmur run [flags] app.star [args...]   run the script's main(args) as the root actor
+//	murmur check file.star...               compile scripts and report errors with positions
+//
+// `murmur run` resolves app.star's load() and spawn() paths inside the
+// folder that holds app.star. It prints what the scripts print, and exits
+// with status 1 and the script's traceback when main fails, 2 on a usage
+// error. Ctrl-C stops the system cleanly. It grants scripts the time module
+// (a clock) and read-only access to the files under the application root
+// (read_file(path), list_files(dir=".", suffix="")), and shows a progress
+// bar on stderr for long pmap calls when stderr is a terminal.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/murmur-go/murmur/actor"
+)
+
+const usage = `murmur runs actor scripts: every actor owns its own Starlark interpreter.
+
+Usage:
+  murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
+                                          (flags: -cores N, -max-steps N, -timeout D, -log-level L)
+  murmur check file.star...               compile scripts; report errors as file:line:col
+  murmur help                             show this help
+
+Run 'murmur run -h' for the flags of run.
+`
+
+func main() {
+	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// cli runs the command line args and returns the exit status.
+func cli(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "run":
+		return run(args[1:], stdout, stderr)
+	case "check":
+		return check(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "murmur: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("murmur run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cores := fs.Int("cores", 0, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
+	maxSteps := fs.Uint64("max-steps", 0, "per-message execution step limit of every actor (0: none)")
+	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
+	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	if *cores < 0 {
+		fmt.Fprintf(stderr, "murmur run: -cores must not be negative\n")
+		return 2
+	}
+	if *cores > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*cores))
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "murmur run: -log-level: %v\n", err)
+		return 2
+	}
+	app := fs.Arg(0)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *timeout)
+		defer cancel()
+	}
+	root, err := os.OpenRoot(filepath.Dir(app))
+	if err != nil {
+		fmt.Fprintf(stderr, "murmur run: %v\n", err)
+		return 1
+	}
+	defer root.Close()
+	var mu sync.Mutex // print() comes from many actors at once
+	progress := newProgress(stderr)
+	defer progress.finish()
+	sys, err := actor.NewSystem(actor.Config{
+		Clock:    true,               // the command line grants a clock: time.now() for timings
+		Builtins: fileBuiltins(root), // and read-only files under the application root
+		Progress: progress.update,
+		Root:     filepath.Dir(app),
+		ShowRoot: filepath.Dir(app),
+		MaxSteps: *maxSteps,
+		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Print: func(_ actor.Address, msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			progress.clear()
+			fmt.Fprintln(stdout, msg)
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "murmur run: %v\n", err)
+		return 1
+	}
+	status := 0
+	mod, err := sys.Load(filepath.Base(app))
+	if err == nil {
+		err = sys.Run(ctx, mod, fs.Args()[1:])
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			fmt.Fprintf(stderr, "murmur run: %s: stopped after -timeout %v\n", app, *timeout)
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintf(stderr, "murmur run: %s: interrupted\n", app)
+		default:
+			fmt.Fprintln(stderr, err)
+		}
+		status = 1
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := sys.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "murmur run: %v\n", err)
+		status = 1
+	}
+	return status
+}
+
+func check(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprint(stderr, "Usage: murmur check file.star...\n\nCompiles each script (and the libraries it loads) and reports errors as file:line:col.\n")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			return 0
+		}
+		return 2
+	}
+	status := 0
+	for _, file := range args {
+		sys, err := actor.NewSystem(actor.Config{Root: filepath.Dir(file), ShowRoot: filepath.Dir(file)})
+		if err == nil {
+			_, err = sys.Load(filepath.Base(file))
+			_ = sys.Shutdown(context.Background())
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			status = 1
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", file)
+	}
+	return status
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestCLI(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		status     int
+		stdout     string   // exact, when not empty
+		stderrHas  []string // substrings of stderr
+		stdoutHas  []string
+		stderrNone bool
+	}{
+		{name: "hello", args: []string{"run", "testdata/hello.star", "a", "b"}, stdout: "hello [\"a\", \"b\"]\n", stderrNone: true},
+		{name: "syntax error", args: []string{"run", "testdata/syntax.star"}, status: 1,
+			stderrHas: []string{"testdata/syntax.star:3:10: got identifier, want ']'"}},
+		{name: "runtime error", args: []string{"run", "testdata/runtime.star"}, status: 1,
+			stdout: "about to fail\n",
+			stderrHas: []string{"Traceback (most recent call last):", "testdata/runtime.star:3:10: in main",
+				"testdata/runtime.star:7:13: in check", "Error in fail: fail: no arguments given"}},
+		{name: "step limit", args: []string{"run", "-max-steps", "5000", "testdata/spin.star"}, status: 1,
+			stderrHas: []string{"exceeded the step limit of 5000 steps", "testdata/spin.star:1:1: in main"}},
+		{name: "timeout", args: []string{"run", "-timeout", "50ms", "testdata/spin.star"}, status: 1,
+			stderrHas: []string{"stopped after -timeout 50ms"}},
+		{name: "missing file", args: []string{"run", "testdata/nope.star"}, status: 1,
+			stderrHas: []string{"testdata/nope.star: no such file"}},
+		{name: "no script", args: []string{"run"}, status: 2, stderrHas: []string{"Usage: murmur run"}},
+		{name: "bad flag", args: []string{"run", "-nope", "x.star"}, status: 2, stderrHas: []string{"flag provided but not defined: -nope"}},
+		{name: "check ok", args: []string{"check", "testdata/hello.star"}, stdout: "testdata/hello.star: ok\n"},
+		{name: "check error", args: []string{"check", "testdata/hello.star", "testdata/syntax.star"}, status: 1,
+			stdout: "testdata/hello.star: ok\n", stderrHas: []string{"testdata/syntax.star:3:10:"}},
+		{name: "help", args: []string{"-h"}, stdoutHas: []string{"murmur run [flags] app.star [args...]", "murmur check file.star..."}},
+		{name: "unknown", args: []string{"frobnicate"}, status: 2, stderrHas: []string{`unknown command "frobnicate"`}},
+		{name: "example", args: []string{"run", "../../examples/scatter/main.star", "2"},
+			stdout: "worker 0: 2262 primes below 20000\nworker 1: 2360 primes below 21000\nstreamed from 2 workers, total 1338\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			status := cli(tt.args, &stdout, &stderr)
+			if status != tt.status {
+				t.Errorf("status %d, want %d; stderr:\n%s", status, tt.status, stderr.String())
+			}
+			if tt.stdout != "" && stdout.String() != tt.stdout {
+				t.Errorf("stdout:\n%s\nwant:\n%s", stdout.String(), tt.stdout)
+			}
+			for _, want := range tt.stdoutHas {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			for _, want := range tt.stderrHas {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+				}
+			}
+			if tt.stderrNone && stderr.Len() > 0 {
+				t.Errorf("unexpected stderr:\n%s", stderr.String())
+			}
+		})
+	}
+}
