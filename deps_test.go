@@ -1,0 +1,75 @@
+package murmur_test
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// layers is DESIGN.md's import graph: what each package may import, besides
+// the standard library. A prefix ending in "/" allows the packages below it.
+var layers = map[string][]string{
+	"github.com/murmur-go/murmur":           {},
+	"github.com/murmur-go/murmur/serialize": {"go.starlark.net/", "github.com/vmihailenco/msgpack/v5", "github.com/vmihailenco/msgpack/v5/"},
+	"github.com/murmur-go/murmur/interp":    {"go.starlark.net/", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/mailbox":   {"github.com/asynkron/protoactor-go/actor", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/actor": {"github.com/asynkron/protoactor-go/actor", "go.starlark.net/starlark",
+		"github.com/murmur-go/murmur/interp", "github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
+	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
+	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"},
+}
+
+// public is what examples may import: the public API only.
+var public = []string{"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+	"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"}
+
+func allowed(imp string, rules []string) bool {
+	for _, r := range rules {
+		if imp == r || (strings.HasSuffix(r, "/") && strings.HasPrefix(imp, r)) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestImportGraph(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,Standard", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	seen := 0
+	for dec.More() {
+		var p struct {
+			ImportPath string
+			Imports    []string
+		}
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		rules, ok := layers[p.ImportPath]
+		if !ok {
+			if !strings.Contains(p.ImportPath, "/examples/") {
+				t.Errorf("package %s is not in DESIGN.md's layout; add it to layers", p.ImportPath)
+				continue
+			}
+			rules = public
+		}
+		seen++
+		for _, imp := range p.Imports {
+			if !strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+				continue // standard library
+			}
+			if !allowed(imp, rules) {
+				t.Errorf("%s imports %s, which DESIGN.md's layering does not allow", p.ImportPath, imp)
+			}
+		}
+	}
+	if seen < 5 {
+		t.Errorf("only %d packages checked; go list output:\n%s", seen, out)
+	}
+}
