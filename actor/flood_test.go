@@ -143,3 +143,37 @@ func BenchmarkFlood(b *testing.B) {
 		})
 	}
 }
+
+func TestShutdownWithBlockedSenders(t *testing.T) {
+	sys, err := actor.NewSystem(actor.Config{Root: "testdata"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := sys.Load("flaky.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	pid, err := sys.Spawn(ctx, mod, actor.SpawnOptions{Mailbox: mailbox.Config{MaxMessages: 1}, MaxSteps: 1 << 62})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sys.Send(ctx, pid, "spin"); err != nil { // the consumer never finishes
+		t.Fatal(err)
+	}
+	// Fill the mailbox, then block two senders on it.
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() { errs <- sys.Send(ctx, pid, "x") }()
+	}
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := sys.Shutdown(sctx); err != nil {
+		t.Fatalf("Shutdown with a spinning actor and blocked senders: %v", err)
+	}
+	for i := 0; i < 3; i++ {
+		if err := <-errs; err != nil && !errors.Is(err, actor.ErrShutdown) && !errors.Is(err, mailbox.ErrClosed) {
+			t.Errorf("blocked send ended with %v", err)
+		}
+	}
+}

@@ -115,7 +115,7 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 	event := func(action string) {
 		s.publish(&SupervisionEvent{Actor: ref.addr, Script: ref.mod.Name(), Action: action, Reason: reason})
 	}
-	failures := ref.intensity(sup.Within)
+	failures := ref.intensity(sup.Within, sup.MaxRestarts+1)
 	if sup.Strategy == Temporary || failures > sup.MaxRestarts {
 		if sup.Escalate && ref.parent != nil {
 			event("escalated")
@@ -147,8 +147,9 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 }
 
 // intensity records a failure now and returns how many failures ref had
-// within the window.
-func (r *actorRef) intensity(within time.Duration) int {
+// within the window, counting at most limit of them (older ones are
+// forgotten, so a generous limit costs no memory).
+func (r *actorRef) intensity(within time.Duration, limit int) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
@@ -158,8 +159,12 @@ func (r *actorRef) intensity(within time.Duration) int {
 			kept = append(kept, t)
 		}
 	}
-	r.failures = append(kept, now)
-	return len(r.failures)
+	kept = append(kept, now)
+	if over := len(kept) - max(limit, 1); over > 0 && over < len(kept) {
+		kept = append(kept[:0], kept[over:]...)
+	}
+	r.failures = kept
+	return len(kept)
 }
 
 // after runs f after d unless the system shuts down first.
