@@ -148,23 +148,23 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 
 // intensity records a failure now and returns how many failures ref had
 // within the window, counting at most limit of them (older ones are
-// forgotten, so a generous limit costs no memory).
+// forgotten). Failures are kept in time order, so expiring them is cheap.
 func (r *actorRef) intensity(within time.Duration, limit int) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
-	kept := r.failures[:0]
-	for _, t := range r.failures {
-		if now.Sub(t) < within {
-			kept = append(kept, t)
-		}
+	drop := 0
+	for drop < len(r.failures) && now.Sub(r.failures[drop]) >= within {
+		drop++
 	}
-	kept = append(kept, now)
-	if over := len(kept) - max(limit, 1); over > 0 && over < len(kept) {
-		kept = append(kept[:0], kept[over:]...)
+	if n := len(r.failures) - drop + 1; n > max(limit, 1) {
+		drop += n - max(limit, 1)
 	}
-	r.failures = kept
-	return len(kept)
+	if drop > 0 {
+		r.failures = append(r.failures[:0], r.failures[drop:]...)
+	}
+	r.failures = append(r.failures, now)
+	return len(r.failures)
 }
 
 // after runs f after d unless the system shuts down first.
