@@ -37,7 +37,7 @@ func (h *host) Sender() (Address, bool) {
 }
 
 func (h *host) Send(to Address, msg serialize.Envelope) error {
-	return h.ref.sys.deliver(h.ref, to, &envelope{msg: msg}, h.ref.pid)
+	return h.ref.sys.deliver(h.ref, to, &envelope{msg: msg, sender: h.ref.pid}, h.ref.pid)
 }
 
 func (h *host) Request(to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
@@ -66,7 +66,7 @@ func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 	s := h.ref.sys
 	h.sweepAsks()
 	slot := s.newSlot(timeout)
-	if err := s.deliver(h.ref, to, &envelope{msg: msg, request: true}, slot.pid); err != nil {
+	if err := s.deliver(h.ref, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
 		s.proto.ProcessRegistry.Remove(slot.pid)
 		return nil, err
 	}
@@ -107,8 +107,7 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 			}
 			return serialize.Envelope{}, err
 		}
-		_, msg, sender := proto.UnwrapEnvelope(m)
-		if env, ok := msg.(*envelope); ok {
+		if env, sender := senderOf(m); env != nil {
 			h.sender = sender
 			return env.msg, nil
 		}

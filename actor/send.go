@@ -21,7 +21,8 @@ import (
 // decodes into values of its own.
 type envelope struct {
 	msg     serialize.Envelope
-	request bool // the sender is a reply slot waiting for an answer
+	sender  *proto.PID // the reply address: an actor, a reply slot, or nil
+	request bool       // the sender is a reply slot waiting for an answer
 }
 
 // IgnoreDeadLetterLogging tells protoactor not to log our dead letters: the
@@ -46,13 +47,28 @@ func (s *System) Send(ctx context.Context, to Address, msg any) error {
 	return s.deliver(ctx, to, &envelope{msg: env}, nil)
 }
 
+// senderOf returns who sent message m, from our envelope or protoactor's.
+func senderOf(m any) (*envelope, *proto.PID) {
+	_, msg, sender := proto.UnwrapEnvelope(m)
+	env, _ := msg.(*envelope)
+	if env != nil && env.sender != nil {
+		sender = env.sender
+	}
+	return env, sender
+}
+
 // deliver puts env in to's mailbox, with sender as the reply address.
 func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender *proto.PID) error {
 	if s.closing.Load() {
 		return ErrShutdown
 	}
+	if env.sender != sender {
+		cp := *env // envelopes are shared by broadcasts: never written once sent
+		cp.sender = sender
+		env = &cp
+	}
 	if r := s.local(to); r != nil {
-		err := r.mb.Offer(ctx, &proto.MessageEnvelope{Message: env, Sender: sender}, env.msg.Size())
+		err := r.mb.Offer(ctx, env, env.msg.Size())
 		switch {
 		case err == nil:
 			return nil
@@ -219,7 +235,7 @@ func (s *System) wait(ctx context.Context, r *replySlot, to Address) (serialize.
 // request sends msg to to as a request from a new reply slot and waits.
 func (s *System) request(ctx context.Context, to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
 	slot := s.newSlot(timeout)
-	if err := s.deliver(ctx, to, &envelope{msg: msg, request: true}, slot.pid); err != nil {
+	if err := s.deliver(ctx, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
 		s.proto.ProcessRegistry.Remove(slot.pid)
 		return serialize.Envelope{}, err
 	}

@@ -286,15 +286,15 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 	if a.inst == nil {
 		// The instance failed to start and the actor is stopping or
 		// waiting for supervision: account for the message.
-		a.ref.sys.undeliverable(a.ref.addr, m, c.Sender(), "actor has no running instance")
+		a.ref.sys.undeliverable(a.ref.addr, m, m.sender, "actor has no running instance")
 		return
 	}
-	a.host.ctx, a.host.sender = c, c.Sender()
+	a.host.ctx, a.host.sender = c, m.sender
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
 	} else {
-		err = a.callSafely(func() error { return a.inst.Receive(m.msg) })
+		err = a.receive(m.msg)
 	}
 	a.host.sender = nil
 	if err != nil {
@@ -324,13 +324,23 @@ func (a *scriptActor) withDeadline(d time.Duration, f func() error) error {
 	return err
 }
 
+// receive is callSafely(a.inst.Receive(msg)) without a closure to allocate
+// on every message.
+func (a *scriptActor) receive(msg serialize.Envelope) (err error) {
+	defer a.recoverInto(&err)
+	return a.inst.Receive(msg)
+}
+
+// recoverInto turns a panic in a Go builtin into *err, with its stack.
+func (a *scriptActor) recoverInto(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%s: panic in a Go builtin: %v\n%s", a.ref.mod.Name(), r, debug.Stack())
+	}
+}
+
 // callSafely runs f, turning a panic in a Go builtin into an error with its stack.
 func (a *scriptActor) callSafely(f func() error) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: panic in a Go builtin: %v\n%s", a.ref.mod.Name(), r, debug.Stack())
-		}
-	}()
+	defer a.recoverInto(&err)
 	return f()
 }
 
@@ -339,7 +349,7 @@ func (a *scriptActor) callSafely(f func() error) (err error) {
 func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	ref := a.ref
 	if m != nil && m.request {
-		ref.sys.answerError(c.Sender(), fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
+		ref.sys.answerError(m.sender, fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
 	}
 	if ref.cancelled() {
 		// Stopping: the failure is the cancellation itself; the pending Stop
@@ -424,8 +434,7 @@ func (r *actorRef) terminate() {
 		r.sys.notify(w, r.addr, reason)
 	}
 	for _, m := range r.mb.Close() {
-		_, msg, sender := proto.UnwrapEnvelope(m)
-		if env, ok := msg.(*envelope); ok {
+		if env, sender := senderOf(m); env != nil {
 			r.sys.undeliverable(r.addr, env, sender, "actor stopped")
 		}
 	}
