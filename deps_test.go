@@ -24,7 +24,7 @@ var layers = map[string][]string{
 }
 
 // public is what examples may import: the public API only.
-var public = []string{"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 	"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"}
 
 func allowed(imp string, rules []string) bool {

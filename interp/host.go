@@ -294,68 +294,65 @@ func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	return starlark.None, out.send(to.String(), func() error { return in.host.Send(to, out.env) })
 }
 
-func builtinRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+// requestCall is a parsed request(...) or ask(...): to, msg, timeout= and transfer=.
+type requestCall struct {
+	in      *Instance
+	to      serialize.Address
+	timeout time.Duration
+	out     outgoing
+}
+
+func parseRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (requestCall, error) {
+	var rc requestCall
 	in, err := instanceOf(thread, b)
 	if err != nil {
-		return nil, err
+		return rc, err
 	}
 	var to, msg, timeout, transfer starlark.Value
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "to", &to, "msg", &msg, "timeout?", &timeout, "transfer?", &transfer); err != nil {
-		return nil, err
+		return rc, err
 	}
-	addr, err := address(b.Name(), "to", to)
-	if err != nil {
-		return nil, err
+	rc.in = in
+	if rc.to, err = address(b.Name(), "to", to); err != nil {
+		return rc, err
 	}
-	d, err := seconds(b.Name(), timeout)
-	if err != nil {
-		return nil, err
+	if rc.timeout, err = seconds(b.Name(), timeout); err != nil {
+		return rc, err
 	}
-	out, err := in.encode("msg", msg, transfer)
+	rc.out, err = in.encode("msg", msg, transfer)
+	return rc, err
+}
+
+func builtinRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	rc, err := parseRequest(thread, b, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
 	var answer serialize.Envelope
-	err = out.send(addr.String(), func() (err error) {
-		answer, err = in.host.Request(addr, out.env, d)
+	err = rc.out.send(rc.to.String(), func() (err error) {
+		answer, err = rc.in.host.Request(rc.to, rc.out.env, rc.timeout)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return in.decode(answer)
+	return rc.in.decode(answer)
 }
 
 func builtinAsk(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	in, err := instanceOf(thread, b)
-	if err != nil {
-		return nil, err
-	}
-	var to, msg, timeout, transfer starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "to", &to, "msg", &msg, "timeout?", &timeout, "transfer?", &transfer); err != nil {
-		return nil, err
-	}
-	addr, err := address(b.Name(), "to", to)
-	if err != nil {
-		return nil, err
-	}
-	d, err := seconds(b.Name(), timeout)
-	if err != nil {
-		return nil, err
-	}
-	out, err := in.encode("msg", msg, transfer)
+	rc, err := parseRequest(thread, b, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
 	var f Future
-	err = out.send(addr.String(), func() (err error) {
-		f, err = in.host.Ask(addr, out.env, d)
+	err = rc.out.send(rc.to.String(), func() (err error) {
+		f, err = rc.in.host.Ask(rc.to, rc.out.env, rc.timeout)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &future{in: in, to: addr, f: f}, nil
+	return &future{in: rc.in, to: rc.to, f: f}, nil
 }
 
 func builtinRecv(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -4,20 +4,16 @@ package pipeline
 
 import (
 	"bytes"
-	"os/exec"
 	"strconv"
 	"testing"
+
+	"github.com/murmur-go/murmur/examples/internal/scripttest"
 )
 
 func TestPipeline(t *testing.T) {
-	cmd := exec.Command("go", "run", "../../cmd/murmur", "run", "main.star", "5000")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("murmur run: %v\n%s", err, stderr.String())
-	}
+	out := scripttest.Command(t, "5000")
 	want := "5000 records through 3 stages with mailboxes of 64\n" + expected(5000)
-	if got := stdout.String(); got != want {
+	if got := out; got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
 	}
 }

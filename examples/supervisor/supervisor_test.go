@@ -3,43 +3,22 @@
 package supervisor
 
 import (
-	"context"
-	"strings"
-	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
 
-	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/examples/internal/scripttest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestSupervisor(t *testing.T) {
-	var mu sync.Mutex
-	var out strings.Builder
-	sys, err := actor.NewSystem(actor.Config{Root: ".", Print: func(_ actor.Address, msg string) {
-		mu.Lock()
-		defer mu.Unlock()
-		out.WriteString(msg + "\n")
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Shutdown(context.Background())
-	mod, err := sys.Load("main.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sys.Run(context.Background(), mod, []string{"40"}); err != nil {
-		t.Fatal(err)
-	}
 	// Squares of 0..39 sum to 20540; multiples of 7 (7..35) crash once each.
 	want := "40 jobs: 35 done, 5 crashed their worker\n" +
 		"first failure: Error in fail: fail: worker 3 cannot handle 7\n" +
 		"all 40 jobs accounted for, total 20540\n" +
 		"worker 0 terminated: stopped\n"
-	if got := out.String(); got != want {
+	if got := scripttest.Run(t, "40"); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
 	}
 }

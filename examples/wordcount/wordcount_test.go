@@ -3,25 +3,20 @@
 package wordcount
 
 import (
-	"bytes"
-	"os/exec"
 	"testing"
+
+	"github.com/murmur-go/murmur/examples/internal/scripttest"
 )
 
 func TestWordcount(t *testing.T) {
-	cmd := exec.Command("go", "run", "../../cmd/murmur", "run", "main.star", "testdata/corpus", "5")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("murmur run: %v\n%s", err, stderr.String())
-	}
+	out := scripttest.Command(t, "testdata/corpus", "5")
 	want := "8 files, 234590 words, 190 distinct\n" +
 		"   47108  the\n" +
 		"   22224  of\n" +
 		"   14596  and\n" +
 		"   10729  to\n" +
 		"    8449  a\n"
-	if got := stdout.String(); got != want {
+	if got := out; got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
 	}
 }
