@@ -37,7 +37,7 @@ const usage = `murmur runs actor scripts: every actor owns its own Starlark inte
 Usage:
   murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
                                           (flags: -cores N, -max-steps N, -timeout D, -log-level L)
-  murmur check file.star...               compile scripts; report errors as file:line:col
+  murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
   murmur help                             show this help
 
 Run 'murmur run -h' for the flags of run.
@@ -171,11 +171,7 @@ func check(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	for _, file := range args {
-		sys, err := actor.NewSystem(actor.Config{Root: filepath.Dir(file), ShowRoot: filepath.Dir(file)})
-		if err == nil {
-			_, err = sys.Load(filepath.Base(file))
-			_ = sys.Shutdown(context.Background())
-		}
+		err := checkFile(file)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
@@ -184,4 +180,23 @@ func check(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s: ok\n", file)
 	}
 	return status
+}
+
+// checkFile compiles file as `murmur run` would, with the same builtins.
+func checkFile(file string) error {
+	root, err := os.OpenRoot(filepath.Dir(file))
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	sys, err := actor.NewSystem(actor.Config{
+		Root: filepath.Dir(file), ShowRoot: filepath.Dir(file),
+		Clock: true, Builtins: fileBuiltins(root),
+	})
+	if err != nil {
+		return err
+	}
+	defer sys.Shutdown(context.Background())
+	_, err = sys.Load(filepath.Base(file))
+	return err
 }

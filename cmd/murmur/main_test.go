@@ -38,6 +38,8 @@ func TestCLI(t *testing.T) {
 		{name: "check ok", args: []string{"check", "testdata/hello.star"}, stdout: "testdata/hello.star: ok\n"},
 		{name: "check error", args: []string{"check", "testdata/hello.star", "testdata/syntax.star"}, status: 1,
 			stdout: "testdata/hello.star: ok\n", stderrHas: []string{"testdata/syntax.star:3:10:"}},
+		{name: "check with run's builtins", args: []string{"check", "../../examples/wordcount/main.star", "../../examples/primes/main.star"},
+			stdout: "../../examples/wordcount/main.star: ok\n../../examples/primes/main.star: ok\n"},
 		{name: "help", args: []string{"-h"}, stdoutHas: []string{"murmur run [flags] app.star [args...]", "murmur check file.star..."}},
 		{name: "unknown", args: []string{"frobnicate"}, status: 2, stderrHas: []string{`unknown command "frobnicate"`}},
 		{name: "example", args: []string{"run", "../../examples/scatter/main.star", "2"},
