@@ -161,7 +161,7 @@ func (p *Pool) Stop(ctx context.Context) error {
 	}
 	for _, w := range p.workers {
 		select {
-		case <-w.stopped:
+		case <-w.stoppedChan():
 		case <-ctx.Done():
 			errs = append(errs, fmt.Errorf("actor: stopping %s: %w", w.addr, ctx.Err()))
 			return errors.Join(errs...)

@@ -33,7 +33,7 @@ func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
 	defer func() {
 		ref.cancel("main returned")
 		s.proto.Root.Stop(ref.pid)
-		<-ref.stopped
+		<-ref.stoppedChan()
 	}()
 	slot := &replySlot{ch: make(chan answer, 1)}
 	slot.pid, _ = s.proto.ProcessRegistry.Add(slot, "main"+s.proto.ProcessRegistry.NextId())
@@ -46,7 +46,7 @@ func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
 		return ctx.Err()
 	case <-s.done:
 		return ErrShutdown
-	case <-ref.stopped:
+	case <-ref.stoppedChan():
 		return fmt.Errorf("actor: run %s: main actor stopped", mod.Name())
 	}
 }

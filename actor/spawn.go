@@ -59,9 +59,7 @@ type actorRef struct {
 	main   bool
 
 	inst       atomic.Pointer[interp.Instance]
-	quit       chan struct{} // closed by cancel
-	stopped    chan struct{} // closed once the actor has stopped
-	cancelOnce sync.Once
+	isCanceled atomic.Bool
 	reason     atomic.Value // string: why the actor was cancelled
 
 	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
@@ -69,36 +67,75 @@ type actorRef struct {
 	failures []time.Time  // recent failures, for restart intensity; guarded by mu
 
 	exitReason atomic.Value // string: why the actor stopped, for watchers
-	mu         sync.Mutex   // guards watchers, timers and terminated
+	mu         sync.Mutex   // guards what follows
 	watchers   []Address
 	timers     map[*time.Timer]struct{}
-	terminated bool
+	terminated bool // set as the actor starts terminating
+	ended      bool // set once it has: stopped is (or would be) closed
+	// quit closes when the actor is cancelled, stopped when it has
+	// stopped. Both are made on first use: most actors never need them,
+	// and a channel is a tenth of an idle actor's memory.
+	quit    chan struct{}
+	stopped chan struct{}
 }
+
+// closedChan is what quit and stopped are once closed before anyone asked.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 var _ context.Context = (*actorRef)(nil)
 
 func (r *actorRef) Deadline() (time.Time, bool) { return time.Time{}, false }
-func (r *actorRef) Done() <-chan struct{}       { return r.quit }
 func (r *actorRef) Value(any) any               { return nil }
-func (r *actorRef) Err() error {
-	select {
-	case <-r.quit:
-		return context.Canceled
-	default:
-		return nil
+
+func (r *actorRef) Done() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.quit == nil {
+		if r.isCanceled.Load() {
+			return closedChan
+		}
+		r.quit = make(chan struct{})
 	}
+	return r.quit
+}
+
+func (r *actorRef) Err() error {
+	if r.isCanceled.Load() {
+		return context.Canceled
+	}
+	return nil
+}
+
+// stoppedChan returns a channel that closes once the actor has stopped.
+func (r *actorRef) stoppedChan() <-chan struct{} {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped == nil {
+		if r.ended {
+			return closedChan
+		}
+		r.stopped = make(chan struct{})
+	}
+	return r.stopped
 }
 
 // cancel tells the actor to stop whatever it runs: the running script fails
 // promptly and blocking builtins return.
 func (r *actorRef) cancel(reason string) {
-	r.cancelOnce.Do(func() {
-		r.reason.Store(reason)
+	r.mu.Lock()
+	if r.isCanceled.Load() {
+		r.mu.Unlock()
+		return
+	}
+	r.reason.Store(reason)
+	r.isCanceled.Store(true)
+	if r.quit != nil {
 		close(r.quit)
-		if in := r.inst.Load(); in != nil {
-			in.Cancel(reason)
-		}
-	})
+	}
+	r.mu.Unlock()
+	if in := r.inst.Load(); in != nil {
+		in.Cancel(reason)
+	}
 }
 
 func (r *actorRef) cancelled() bool { return r.Err() != nil }
@@ -141,7 +178,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 	mbc.Group = s.group
 	ref := &actorRef{
 		sys: s, mod: mod, args: args, opts: opts, parent: parent, main: main,
-		mb: mailbox.New(mbc), quit: make(chan struct{}), stopped: make(chan struct{}),
+		mb: mailbox.New(mbc),
 	}
 	props := proto.PropsFromProducer(func() proto.Actor { return &scriptActor{ref: ref} },
 		proto.WithMailbox(func() proto.Mailbox { return ref.mb }),
@@ -442,7 +479,12 @@ func (r *actorRef) terminate() {
 		r.sys.proto.ProcessRegistry.Remove(slot.pid)
 	}
 	r.asks = nil
-	close(r.stopped)
+	r.mu.Lock()
+	r.ended = true
+	if r.stopped != nil {
+		close(r.stopped)
+	}
+	r.mu.Unlock()
 }
 
 // Stop stops the actor at addr: a running script is cancelled, the actor
@@ -455,7 +497,7 @@ func (s *System) Stop(ctx context.Context, addr Address) error {
 	r.cancel("stopped")
 	s.proto.Root.Stop(r.pid)
 	select {
-	case <-r.stopped:
+	case <-r.stoppedChan():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

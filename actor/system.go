@@ -206,7 +206,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 	}
 	for _, r := range refs {
 		select {
-		case <-r.stopped:
+		case <-r.stoppedChan():
 		case <-ctx.Done():
 			return fmt.Errorf("actor: shutdown: waiting for %s: %w", r.addr, ctx.Err())
 		}
