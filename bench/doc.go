@@ -1,9 +1,37 @@
-// Package bench holds the workloads of BENCHMARKS.md as Go benchmarks,
-// murmur beside the layer it is built on:
+// Package bench holds the workloads of BENCHMARKS.md, murmur beside the
+// layer it is built on: raw protoactor-go actors running Go functions, with
+// protoactor's default mailbox and dispatcher and Go values as messages.
 //
-//	go test ./bench -run '^$' -bench . -count 5
+// One command compares them as Go benchmarks, and another prints the table
+// of medians, ratios and targets (see README.md):
 //
-// W5 (big payload) moves a buffer between two script actors and back, by
-// ownership transfer and by copy, for several sizes; its ns/move metric is
-// the cost of one one-way move.
+//	go test ./bench -run '^$' -bench .
+//	go run ./bench/cmd/report
+//
+// The workloads, each a function per side that sets up a fresh system,
+// times only the work, checks the answers, and shuts the system down:
+//
+//   - W1 spawn: SpawnMurmur and SpawnProto start n idle counter actors and
+//     report the rate and the heap and RSS each actor holds (SpawnResult).
+//     Each actor gets one message right after its spawn; the clock stops
+//     when every actor has processed it, which proves its top level ran.
+//   - W2 ping-pong: PingPongMurmur and PingPongProto bounce
+//     {"n": i, "tag": "ping"} between two actors for a number of round trips.
+//   - W3 fan-in: FanInMurmur and FanInProto send count small messages from
+//     one producer, Go or an actor (Producer), into one counter actor, which
+//     answers the last one, a request, with how many it got.
+//   - W4 parallel CPU: NewPrimesMurmur and NewPrimesProto start k actors;
+//     Primes.Run runs count_primes(PrimesLimit) in k of them at once.
+//   - W5 big payload: MoveMurmur and MoveProto bounce a buffer between two
+//     actors, by ownership transfer or by copy, and report one one-way move.
+//
+// The scripts are in Scripts. In the benchmarks, ns/op is the time of one
+// unit of work (an actor spawned, a round trip, a message, k runs of
+// count_primes at once, a round trip of the buffer), without the set-up, and
+// each adds its rate (actors/s, trips/s, msgs/s) or figure (heap-B/actor,
+// speedup, ns/move). Benchmarks never assert timings: with -benchtime 1x
+// each runs in under two seconds, so that CI runs every one of them.
+//
+// The functions are safe to call from many goroutines, but they measure
+// time and memory of the whole process: run one at a time.
 package bench
