@@ -13,7 +13,6 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
-	"go.starlark.net/starlark"
 
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/mailbox"
@@ -278,9 +277,7 @@ func (a *scriptActor) stopping() {
 	in.Uncancel()
 	t := time.AfterFunc(stopHookTime, func() { in.Cancel("stopping() ran past " + stopHookTime.String()) })
 	defer t.Stop()
-	err := a.callSafely(func() error {
-		return in.Call("stopping", in.Globals()["stopping"].(starlark.Callable), nil)
-	})
+	err := a.callSafely(in.Stopping)
 	if err != nil {
 		a.ref.sys.logger.Error("stopping() failed", "actor", a.ref.addr, "script", a.ref.mod.Name(), "error", err.Error())
 		a.ref.sys.publish(&FailureEvent{Actor: a.ref.addr, Script: a.ref.mod.Name(), Err: err, limits: a.ref.sys.cfg.Limits})

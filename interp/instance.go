@@ -63,13 +63,17 @@ const hostKey = "murmur.host"
 // An Instance must not be used by more than one goroutine at a time, except
 // for Cancel, which any goroutine may call.
 type Instance struct {
-	mod      *Module
-	host     Host
-	thread   *starlark.Thread
-	globals  starlark.StringDict
-	receive  starlark.Callable
-	maxSteps uint64
-	overrun  atomic.Bool // set when the step limit cancelled the thread
+	mod    *Module
+	host   Host
+	thread *starlark.Thread
+	// The hooks the actor calls. The globals map itself is not kept (a
+	// tenth of an idle actor): the script's functions reach their globals
+	// through their module, and Globals rebuilds the map from one of them.
+	receive, init, main, stopping starlark.Callable
+	fn                            *starlark.Function  // a function of this module, for Globals
+	globals                       starlark.StringDict // kept only when the module defines no function
+	maxSteps                      uint64
+	overrun                       atomic.Bool // set when the step limit cancelled the thread
 }
 
 // Instantiate creates an instance bound to host and runs the module's top
@@ -95,9 +99,18 @@ func (m *Module) Instantiate(host Host, opts InstanceOptions) (*Instance, error)
 	if err != nil {
 		return nil, in.scriptError("<toplevel>", err)
 	}
-	in.globals = globals
-	if f, ok := globals["receive"].(starlark.Callable); ok {
-		in.receive = f
+	in.receive, _ = globals["receive"].(starlark.Callable)
+	in.init, _ = globals["init"].(starlark.Callable)
+	in.main, _ = globals["main"].(starlark.Callable)
+	in.stopping, _ = globals["stopping"].(starlark.Callable)
+	for _, v := range globals {
+		if f, ok := v.(*starlark.Function); ok && f.Position().Filename() == m.prog.Filename() {
+			in.fn = f
+			break
+		}
+	}
+	if in.fn == nil {
+		in.globals = globals
 	}
 	return in, nil
 }
@@ -126,12 +139,28 @@ func (in *Instance) arm() {
 // Module returns the module the instance runs.
 func (in *Instance) Module() *Module { return in.mod }
 
-// Globals returns the instance's global variables (its private state).
-func (in *Instance) Globals() starlark.StringDict { return in.globals }
+// Globals returns the instance's global variables (its private state). The
+// map is built on each call; the values are the instance's own.
+func (in *Instance) Globals() starlark.StringDict {
+	if in.fn != nil {
+		return in.fn.Globals()
+	}
+	return in.globals
+}
 
 // Has reports whether the script defines a callable global called name.
 func (in *Instance) Has(name string) bool {
-	_, ok := in.globals[name].(starlark.Callable)
+	switch name {
+	case "receive":
+		return in.receive != nil
+	case "init":
+		return in.init != nil
+	case "main":
+		return in.main != nil
+	case "stopping":
+		return in.stopping != nil
+	}
+	_, ok := in.Globals()[name].(starlark.Callable)
 	return ok
 }
 
@@ -164,8 +193,8 @@ func (in *Instance) Init(args serialize.Envelope) error {
 			tuple = append(tuple, list.Index(i))
 		}
 	}
-	f, ok := in.globals["init"].(starlark.Callable)
-	if !ok {
+	f := in.init
+	if f == nil {
 		if len(tuple) > 0 {
 			return fmt.Errorf("%s: spawned with %d arguments but the script defines no init(): %w",
 				in.mod.name, len(tuple), ErrNoFunction)
@@ -187,10 +216,18 @@ func (in *Instance) Receive(msg serialize.Envelope) error {
 	return in.Call("receive", in.receive, starlark.Tuple{v})
 }
 
+// Stopping calls the script's stopping() hook, if it defines one.
+func (in *Instance) Stopping() error {
+	if in.stopping == nil {
+		return nil
+	}
+	return in.Call("stopping", in.stopping, nil)
+}
+
 // Main calls main(args) with args as a list of strings.
 func (in *Instance) Main(args []string) error {
-	f, ok := in.globals["main"].(starlark.Callable)
-	if !ok {
+	f := in.main
+	if f == nil {
 		return fmt.Errorf("%s: the script defines no main(args): %w", in.mod.name, ErrNoFunction)
 	}
 	list := make([]starlark.Value, len(args))
