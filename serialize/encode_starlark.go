@@ -41,7 +41,8 @@ type encoder struct {
 	yield func(k, v starlark.Value) bool // e.dictEntry
 	// move holds the buffers a transfer moves instead of copying (see
 	// transfer.go); nil for a plain encoding.
-	move *moves
+	move    *moves
+	goMoves bool // EncodeGoTransfer: Transfer values may move
 }
 
 var encoders = sync.Pool{New: func() any {
@@ -60,7 +61,7 @@ func newEncoder(l Limits, dst []byte) *encoder {
 // release returns e to the pool, keeping no reference to what it encoded.
 func (e *encoder) release() {
 	clear(e.open[:cap(e.open)])
-	e.buf, e.open, e.ptrs, e.depth, e.entry, e.move = nil, e.open[:0], e.ptrs[:0], 0, entryState{}, nil
+	e.buf, e.open, e.ptrs, e.depth, e.entry, e.move, e.goMoves = nil, e.open[:0], e.ptrs[:0], 0, entryState{}, nil, false
 	encoders.Put(e)
 }
 

@@ -97,12 +97,15 @@ func (l Limits) EncodeStarlarkTransfer(v starlark.Value, transfer []starlark.Val
 func (l Limits) EncodeGoTransfer(v any) (body []byte, buffers [][]byte, err error) {
 	e := newEncoder(l, nil)
 	defer e.release()
-	e.move = &moves{}
+	e.goMoves = true // the moves list is made at the first Transfer
 	if err := e.goValue(v); err != nil {
 		return nil, nil, err
 	}
 	if err := e.checkSize(); err != nil {
 		return nil, nil, err
+	}
+	if e.move == nil {
+		return e.buf, nil, nil
 	}
 	return e.buf, e.move.data, nil
 }
@@ -125,8 +128,11 @@ func (e *encoder) moved(v Sendable) (done bool, err error) {
 
 // transfer writes a Go Transfer as the next slot.
 func (e *encoder) transfer(b Transfer) error {
-	if e.move == nil {
+	if e.move == nil && !e.goMoves {
 		return encodeError(ErrTransfer, "a Transfer needs a send that can move buffers (EncodeGoTransfer)")
+	}
+	if e.move == nil {
+		e.move = &moves{}
 	}
 	e.slot(len(e.move.data))
 	e.move.data = append(e.move.data, b)
