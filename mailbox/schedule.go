@@ -103,6 +103,7 @@ func (m *Mailbox) run() {
 		m.group.done()
 	}()
 	n := 0
+	warm := false // whether this goroutine has lingered and been woken
 	m.mu.Lock()
 	for {
 		if msg, ok := m.sys.pop(); ok {
@@ -121,10 +122,11 @@ func (m *Mailbox) run() {
 			m.mu.Unlock()
 			m.invokeUser(msg)
 		} else {
-			if !m.park(&timer) {
+			if !m.park(&timer, warm) {
 				exited = true
 				return
 			}
+			warm = true // traffic came back while lingering: a conversation
 			n = 0
 			continue
 		}
@@ -139,11 +141,29 @@ func (m *Mailbox) run() {
 // park waits, with m.mu held and no work queued, for a post or for the
 // linger to pass. It returns true with m.mu held when there may be work, or
 // false with m.mu released when the goroutine must exit.
-func (m *Mailbox) park(timer **time.Timer) bool {
+// spinYields is how many times an empty mailbox's goroutine in a
+// conversation yields the processor, checking for work, before it parks.
+const spinYields = 20
+
+func (m *Mailbox) park(timer **time.Timer, spin bool) bool {
 	if m.linger < 0 {
 		m.exitLocked()
 		m.mu.Unlock()
 		return false
+	}
+	// Once traffic has come back while this goroutine lingered (request and
+	// reply, ping-pong), yield a few times before parking: the next message
+	// usually arrives within microseconds, and finding it here saves the
+	// timer and the wake-up through the channel. A goroutine that has not
+	// been woken yet (a freshly spawned actor, a one-off message) parks at
+	// once, so spawning many actors pays nothing for it.
+	for i := 0; spin && i < spinYields; i++ {
+		m.mu.Unlock()
+		runtime.Gosched()
+		m.mu.Lock()
+		if m.hasWorkLocked() {
+			return true
+		}
 	}
 	if m.wake == nil {
 		m.wake = make(chan struct{}, 1)
