@@ -112,6 +112,18 @@ func TestFaultInjection(t *testing.T) {
 				if err := sys.Request(stopCtx, worker, map[string]any{"kind": "ping"}, nil); err != nil {
 					t.Fatalf("final message: %v", err)
 				}
+			} else {
+				// A temporary actor stops by itself at its first failure:
+				// wait for that, rather than stopping it before it ran.
+				for {
+					if _, err := sys.Stats(worker); errors.Is(err, actor.ErrUnknownActor) {
+						break
+					}
+					if stopCtx.Err() != nil {
+						t.Fatal("the temporary actor did not stop after failing")
+					}
+					time.Sleep(time.Millisecond)
+				}
 			}
 			if err := sys.Stop(stopCtx, worker); err != nil && !errors.Is(err, actor.ErrUnknownActor) {
 				t.Fatal(err)
