@@ -176,30 +176,22 @@ func (h *host) Watch(pid Address) error {
 func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
 	r := h.ref
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.terminated {
+		r.mu.Unlock()
 		return nil, ErrStopped
 	}
 	if r.timers == nil {
-		r.timers = make(map[*time.Timer]struct{})
+		r.timers = new(timerSet)
 	}
-	var t *time.Timer
-	t = time.AfterFunc(d, func() {
-		r.mu.Lock()
-		_, live := r.timers[t]
-		delete(r.timers, t)
-		r.mu.Unlock()
-		if live {
-			_ = r.sys.deliver(context.Background(), r.addr, &envelope{msg: msg}, nil)
-		}
+	ts := r.timers
+	r.mu.Unlock()
+	cancel, ok := ts.after(d, func() {
+		_ = r.sys.deliver(context.Background(), r.addr, &envelope{msg: msg}, nil)
 	})
-	r.timers[t] = struct{}{}
-	return func() bool {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		delete(r.timers, t)
-		return t.Stop()
-	}, nil
+	if !ok {
+		return nil, ErrStopped
+	}
+	return cancel, nil
 }
 
 func (h *host) Stop(pid Address) error {

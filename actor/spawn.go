@@ -68,9 +68,9 @@ type actorRef struct {
 	exitReason atomic.Value // string: why the actor stopped, for watchers
 	mu         sync.Mutex   // guards what follows
 	watchers   []Address
-	timers     map[*time.Timer]struct{}
-	terminated bool // set as the actor starts terminating
-	ended      bool // set once it has: stopped is (or would be) closed
+	timers     *timerSet // after() timers, made on first use
+	terminated bool      // set as the actor starts terminating
+	ended      bool      // set once it has: stopped is (or would be) closed
 	// quit closes when the actor is cancelled, stopped when it has
 	// stopped. Both are made on first use: most actors never need them,
 	// and a channel is a tenth of an idle actor's memory.
@@ -454,12 +454,12 @@ func (r *actorRef) terminate() {
 	}
 	r.mu.Lock()
 	r.terminated = true
-	watchers := r.watchers
-	for t := range r.timers {
-		t.Stop()
-	}
-	r.timers, r.watchers = nil, nil
+	watchers, timers := r.watchers, r.timers
+	r.watchers = nil
 	r.mu.Unlock()
+	if timers != nil {
+		timers.stop()
+	}
 	reason, _ := r.exitReason.Load().(string)
 	if reason == "" {
 		reason = "stopped"

@@ -6,7 +6,6 @@ package actor
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
@@ -87,8 +86,7 @@ func (s Supervision) resolved() Supervision {
 type supervisor struct {
 	sys *System
 
-	mu     sync.Mutex
-	timers map[*time.Timer]struct{} // pending backoff restarts, stopped by Shutdown
+	restarts timerSet // pending backoff restarts, stopped by Shutdown
 }
 
 var _ proto.SupervisorStrategy = (*supervisor)(nil)
@@ -139,7 +137,7 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 	case sup.Strategy == Backoff:
 		delay := sup.Backoff << min(failures-1, 20)
 		event("restarting after " + delay.String())
-		sv.after(delay, func() { guardian.RestartChildren(ref.pid) })
+		sv.restarts.after(delay, func() { guardian.RestartChildren(ref.pid) })
 	default:
 		event("restarted")
 		guardian.RestartChildren(ref.pid)
@@ -165,34 +163,4 @@ func (r *actorRef) intensity(within time.Duration, limit int) int {
 	}
 	r.failures = append(r.failures, now)
 	return len(r.failures)
-}
-
-// after runs f after d unless the system shuts down first.
-func (sv *supervisor) after(d time.Duration, f func()) {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	if sv.timers == nil {
-		sv.timers = make(map[*time.Timer]struct{})
-	}
-	var t *time.Timer
-	t = time.AfterFunc(d, func() {
-		sv.mu.Lock()
-		_, pending := sv.timers[t]
-		delete(sv.timers, t)
-		sv.mu.Unlock()
-		if pending {
-			f()
-		}
-	})
-	sv.timers[t] = struct{}{}
-}
-
-// stop cancels every pending delayed restart.
-func (sv *supervisor) stop() {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	for t := range sv.timers {
-		t.Stop()
-	}
-	clear(sv.timers)
 }

@@ -190,7 +190,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	close(s.done)
-	s.sup.stop()
+	s.sup.restarts.stop()
 	var refs []*actorRef
 	s.actors.Range(func(_, v any) bool {
 		refs = append(refs, v.(*actorRef))
