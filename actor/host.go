@@ -70,7 +70,7 @@ func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 		s.proto.ProcessRegistry.Remove(slot.pid)
 		return nil, err
 	}
-	h.ref.asks = append(h.ref.asks, slot)
+	h.ref.ext().asks = append(h.ref.ext().asks, slot)
 	return &future{h: h, slot: slot, to: to}, nil
 }
 
@@ -78,16 +78,17 @@ func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 // whose deadline passed, so futures a script dropped cost nothing for long.
 func (h *host) sweepAsks() {
 	now := time.Now()
-	kept := h.ref.asks[:0]
-	for _, slot := range h.ref.asks {
+	e := h.ref.ext()
+	kept := e.asks[:0]
+	for _, slot := range e.asks {
 		if slot.got || now.After(slot.deadline) {
 			h.ref.sys.proto.ProcessRegistry.Remove(slot.pid)
 			continue
 		}
 		kept = append(kept, slot)
 	}
-	clear(h.ref.asks[len(kept):])
-	h.ref.asks = kept
+	clear(e.asks[len(kept):])
+	e.asks = kept
 }
 
 func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
@@ -169,7 +170,7 @@ func (h *host) Watch(pid Address) error {
 		s.notify(h.ref.addr, pid, cmp.Or(reason, "stopped"))
 		return nil
 	}
-	target.watchers = append(target.watchers, h.ref.addr)
+	target.ext().watchers = append(target.ext().watchers, h.ref.addr)
 	return nil
 }
 

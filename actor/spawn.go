@@ -61,21 +61,36 @@ type actorRef struct {
 	isCanceled atomic.Bool
 	reason     atomic.Value // string: why the actor was cancelled
 
-	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
-	children []*actorRef  // guarded by mu
-	failures []time.Time  // recent failures, for restart intensity; guarded by mu
+	more atomic.Pointer[refExtras] // what few actors need, made on first use (see ext)
 
 	exitReason atomic.Value // string: why the actor stopped, for watchers
 	mu         sync.Mutex   // guards what follows
-	watchers   []Address
-	timers     *timerSet // after() timers, made on first use
-	terminated bool      // set as the actor starts terminating
-	ended      bool      // set once it has: stopped is (or would be) closed
+	timers     *timerSet    // after() timers, made on first use
+	terminated bool         // set as the actor starts terminating
+	ended      bool         // set once it has: stopped is (or would be) closed
 	// quit closes when the actor is cancelled, stopped when it has
 	// stopped. Both are made on first use: most actors never need them,
 	// and a channel is a tenth of an idle actor's memory.
 	quit    chan struct{}
 	stopped chan struct{}
+}
+
+// refExtras holds the parts of an actor's record that most actors never
+// use; keeping them out of actorRef keeps an idle actor under 3 KB.
+type refExtras struct {
+	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
+	children []*actorRef  // guarded by the actor's mu
+	failures []time.Time  // recent failures, for restart intensity; guarded by mu
+	watchers []Address    // guarded by mu
+}
+
+// ext returns the actor's extras, making them on first use.
+func (r *actorRef) ext() *refExtras {
+	if e := r.more.Load(); e != nil {
+		return e
+	}
+	r.more.CompareAndSwap(nil, new(refExtras))
+	return r.more.Load()
 }
 
 // closedChan is what quit and stopped are once closed before anyone asked.
@@ -409,16 +424,16 @@ func (r *actorRef) adopt(child *actorRef) bool {
 	if r.terminated || r.cancelled() {
 		return false
 	}
-	r.children = append(r.children, child)
+	r.ext().children = append(r.ext().children, child)
 	return true
 }
 
 func (r *actorRef) disown(child *actorRef) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i, c := range r.children {
+	for i, c := range r.ext().children {
 		if c == child {
-			r.children = append(r.children[:i], r.children[i+1:]...)
+			r.ext().children = append(r.ext().children[:i], r.ext().children[i+1:]...)
 			return
 		}
 	}
@@ -428,14 +443,14 @@ func (r *actorRef) disown(child *actorRef) {
 func (r *actorRef) family() []*actorRef {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]*actorRef(nil), r.children...)
+	return append([]*actorRef(nil), r.ext().children...)
 }
 
 // stopChildren stops r's children (and so theirs), cancelling what they run.
 func (r *actorRef) stopChildren(reason string) {
 	r.mu.Lock()
-	kids := r.children
-	r.children = nil
+	kids := r.ext().children
+	r.ext().children = nil
 	r.mu.Unlock()
 	for _, c := range kids {
 		c.cancel(reason)
@@ -454,8 +469,8 @@ func (r *actorRef) terminate() {
 	}
 	r.mu.Lock()
 	r.terminated = true
-	watchers, timers := r.watchers, r.timers
-	r.watchers = nil
+	watchers, timers := r.ext().watchers, r.timers
+	r.ext().watchers = nil
 	r.mu.Unlock()
 	if timers != nil {
 		timers.stop()
@@ -472,10 +487,10 @@ func (r *actorRef) terminate() {
 			r.sys.undeliverable(r.addr, env, sender, "actor stopped")
 		}
 	}
-	for _, slot := range r.asks {
+	for _, slot := range r.ext().asks {
 		r.sys.proto.ProcessRegistry.Remove(slot.pid)
 	}
-	r.asks = nil
+	r.ext().asks = nil
 	r.mu.Lock()
 	r.ended = true
 	if r.stopped != nil {

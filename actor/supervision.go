@@ -150,17 +150,18 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 func (r *actorRef) intensity(within time.Duration, limit int) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	e := r.ext()
 	now := time.Now()
 	drop := 0
-	for drop < len(r.failures) && now.Sub(r.failures[drop]) >= within {
+	for drop < len(e.failures) && now.Sub(e.failures[drop]) >= within {
 		drop++
 	}
-	if n := len(r.failures) - drop + 1; n > max(limit, 1) {
+	if n := len(e.failures) - drop + 1; n > max(limit, 1) {
 		drop += n - max(limit, 1)
 	}
 	if drop > 0 {
-		r.failures = append(r.failures[:0], r.failures[drop:]...)
+		e.failures = append(e.failures[:0], e.failures[drop:]...)
 	}
-	r.failures = append(r.failures, now)
-	return len(r.failures)
+	e.failures = append(e.failures, now)
+	return len(e.failures)
 }
