@@ -271,6 +271,9 @@ func builtinSend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err != nil {
 		return nil, err
 	}
+	if len(out.moved) == 0 { // the common case: no closure, no address string
+		return starlark.None, in.host.Send(addr, out.env)
+	}
 	return starlark.None, out.send(addr.String(), func() error { return in.host.Send(addr, out.env) })
 }
 
@@ -290,6 +293,9 @@ func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	out, err := in.encode("value", value, transfer)
 	if err != nil {
 		return nil, err
+	}
+	if len(out.moved) == 0 {
+		return starlark.None, in.host.Send(to, out.env)
 	}
 	return starlark.None, out.send(to.String(), func() error { return in.host.Send(to, out.env) })
 }
