@@ -301,13 +301,7 @@ func TestBoundedMailboxFails(t *testing.T) {
 }
 
 func TestRunScatterGatherAndRecv(t *testing.T) {
-	var mu sync.Mutex
-	var out []string
-	sys := newSystem(t, actor.Config{Print: func(_ actor.Address, msg string) {
-		mu.Lock()
-		defer mu.Unlock()
-		out = append(out, msg)
-	}})
+	sys, printed := printingSystem(t)
 	mod, err := sys.Load("scatter.star")
 	if err != nil {
 		t.Fatal(err)
@@ -316,8 +310,24 @@ func TestRunScatterGatherAndRecv(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "gathered [0, 1, 4, 9, 16]\nstreamed [0, 1, 4, 9, 16]"
-	if got := strings.Join(out, "\n"); got != want {
+	if got := strings.Join(printed(), "\n"); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// printingSystem returns a test system and what its scripts print.
+func printingSystem(t *testing.T) (*actor.System, func() []string) {
+	var mu sync.Mutex
+	var out []string
+	sys := newSystem(t, actor.Config{Print: func(_ actor.Address, msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		out = append(out, msg)
+	}})
+	return sys, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), out...)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -211,13 +210,7 @@ func TestPoolMapCancel(t *testing.T) {
 }
 
 func TestScriptPmap(t *testing.T) {
-	var mu sync.Mutex
-	var out []string
-	sys := newSystem(t, actor.Config{Print: func(_ actor.Address, msg string) {
-		mu.Lock()
-		defer mu.Unlock()
-		out = append(out, msg)
-	}})
+	sys, printed := printingSystem(t)
 	mod, err := sys.Load("pmapper.star")
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +220,7 @@ func TestScriptPmap(t *testing.T) {
 		t.Errorf("pmap with a failing item: %v", err)
 	}
 	want := "25\n[0, 1, 4, 9]\n4 error True"
-	if got := strings.Join(out, "\n"); got != want {
+	if got := strings.Join(printed(), "\n"); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
 	}
 }

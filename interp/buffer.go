@@ -341,6 +341,19 @@ func byteOrder(fn, order string) (binary.ByteOrder, error) {
 	return nil, fmt.Errorf("%s: order must be \"little\" or \"big\", got %q", fn, order)
 }
 
+// field checks an integer field of size bytes at off, in order, and
+// returns its byte order.
+func (b *Buffer) field(fn string, off, size int, order string) (binary.ByteOrder, error) {
+	bo, err := byteOrder(fn, order)
+	if err != nil {
+		return nil, err
+	}
+	if err := uintSize(fn, size); err != nil {
+		return nil, err
+	}
+	return bo, b.span(fn, off, size)
+}
+
 func uintSize(fn string, size int) error {
 	switch size {
 	case 1, 2, 4, 8:
@@ -357,14 +370,8 @@ func bufferGetUint(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple
 	if err := starlark.UnpackArgs(fn.Name(), args, kwargs, "offset", &off, "size", &size, "order?", &order, "signed?", &signed); err != nil {
 		return nil, err
 	}
-	bo, err := byteOrder(fn.Name(), order)
+	bo, err := b.field(fn.Name(), off, size, order)
 	if err != nil {
-		return nil, err
-	}
-	if err := uintSize(fn.Name(), size); err != nil {
-		return nil, err
-	}
-	if err := b.span(fn.Name(), off, size); err != nil {
 		return nil, err
 	}
 	var buf [8]byte
@@ -399,14 +406,8 @@ func bufferPutUint(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple
 	if err := b.checkWrite(); err != nil {
 		return nil, err
 	}
-	bo, err := byteOrder(fn.Name(), order)
+	bo, err := b.field(fn.Name(), off, size, order)
 	if err != nil {
-		return nil, err
-	}
-	if err := uintSize(fn.Name(), size); err != nil {
-		return nil, err
-	}
-	if err := b.span(fn.Name(), off, size); err != nil {
 		return nil, err
 	}
 	bits := uint(8 * size)
