@@ -66,8 +66,9 @@ func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 	s := h.ref.sys
 	h.sweepAsks()
 	slot := s.newSlot(timeout)
+	s.track(slot, to)
 	if err := s.deliver(h.ref, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
-		s.proto.ProcessRegistry.Remove(slot.pid)
+		s.dropSlot(slot)
 		return nil, err
 	}
 	h.ref.ext().asks = append(h.ref.ext().asks, slot)
@@ -82,7 +83,7 @@ func (h *host) sweepAsks() {
 	kept := e.asks[:0]
 	for _, slot := range e.asks {
 		if slot.got || now.After(slot.deadline) {
-			h.ref.sys.proto.ProcessRegistry.Remove(slot.pid)
+			h.ref.sys.dropSlot(slot)
 			continue
 		}
 		kept = append(kept, slot)
@@ -141,6 +142,9 @@ func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOpti
 			return Address{}, err
 		}
 	}
+	if opts.Node != "" && opts.Node != s.node {
+		return s.spawnRemote(h.ref, h.ref, opts.Node, mod, args, so)
+	}
 	return s.spawn(h.ref, mod, args, so, false)
 }
 
@@ -158,6 +162,16 @@ func parsePolicy(name string) (mailbox.Policy, error) {
 
 func (h *host) Watch(pid Address) error {
 	s := h.ref.sys
+	if s.remoteNode(pid) {
+		if s.n == nil || s.unreachable(pid.Node) {
+			s.notify(h.ref.addr, pid, "node unreachable: "+pid.Node)
+			return nil
+		}
+		// protoactor's watch across nodes: a Terminated comes back when the
+		// actor stops, or when its node is lost.
+		h.ctx.Watch(proto.NewPID(pid.Node, pid.ID))
+		return nil
+	}
 	target := s.local(pid)
 	if target == nil {
 		s.notify(h.ref.addr, pid, "no such actor")
@@ -201,22 +215,22 @@ func (h *host) Stop(pid Address) error {
 		h.ctx.Stop(h.ref.pid) // after the current message
 		return nil
 	}
+	if s.remoteNode(pid) {
+		return s.stopRemote(pid, h.ref.addr.String())
+	}
 	if r := s.local(pid); r != nil {
 		r.cancel("stopped by " + h.ref.addr.String())
 		s.proto.Root.Stop(r.pid)
 		return nil
 	}
 	if p, ok := s.pools.Load(pid.ID); ok {
-		p := p.(*Pool)
-		s.pools.CompareAndDelete(pid.ID, p)
-		for _, w := range p.workers {
-			w.cancel("pool stopped by " + h.ref.addr.String())
-			s.proto.Root.Stop(w.pid)
-		}
+		p.(*Pool).stop("pool stopped by " + h.ref.addr.String())
 		return nil
 	}
 	return fmt.Errorf("stop: %w: %s", ErrUnknownActor, pid)
 }
+
+func (h *host) Nodes() []string { return h.ref.sys.Peers() }
 
 func (h *host) Log(level slog.Level, msg string) {
 	h.ref.sys.logger.Log(context.Background(), level, msg, "actor", h.ref.addr, "script", h.ref.mod.Name())
@@ -236,13 +250,13 @@ func (h *host) Pool(path string, args serialize.Envelope, opts interp.PoolOption
 	if err != nil {
 		return Address{}, err
 	}
-	po := PoolOptions{Size: opts.Size, Key: opts.Key, Name: opts.Name}
+	po := PoolOptions{Size: opts.Size, Key: opts.Key, Name: opts.Name, Nodes: opts.Nodes}
 	if opts.Routing != "" {
 		if po.Routing, err = ParseRouting(opts.Routing); err != nil {
 			return Address{}, err
 		}
 	}
-	p, err := s.newPool(h.ref, mod, args, po)
+	p, err := s.newPool(h.ref, h.ref, mod, args, po)
 	if err != nil {
 		return Address{}, err
 	}

@@ -75,8 +75,20 @@ type PoolOptions struct {
 	// generated name.
 	Name string
 	// Worker configures every worker (Args, Supervision, Mailbox...); its
-	// Name is ignored.
+	// Name and Node are ignored.
 	Worker SpawnOptions
+	// Nodes, if set, spreads the workers over these nodes in turn (this
+	// system's own address, Node(), may be one of them), and Size zero
+	// means one worker per core of this machine for each. Workers on other
+	// nodes are spawned there as with SpawnOptions.Node. Balanced routing
+	// sees the load of local workers only and treats remote ones as idle.
+	Nodes []string
+}
+
+// worker is one of a pool's actors: ref is nil for a worker on another node.
+type worker struct {
+	addr Address
+	ref  *actorRef
 }
 
 // Pool is a set of actors running one script behind one address. Its
@@ -84,7 +96,7 @@ type PoolOptions struct {
 type Pool struct {
 	sys     *System
 	addr    Address
-	workers []*actorRef
+	workers []worker
 	routing Routing
 	key     string
 	next    atomic.Uint64
@@ -102,12 +114,12 @@ func (s *System) NewPool(ctx context.Context, mod *Module, opts PoolOptions) (*P
 			return nil, fmt.Errorf("actor: pool of %s: args: %w", mod.Name(), err)
 		}
 	}
-	return s.newPool(nil, mod, args, opts)
+	return s.newPool(ctx, nil, mod, args, opts)
 }
 
-func (s *System) newPool(parent *actorRef, mod *Module, args serialize.Envelope, opts PoolOptions) (*Pool, error) {
+func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, args serialize.Envelope, opts PoolOptions) (*Pool, error) {
 	if opts.Size <= 0 {
-		opts.Size = runtime.GOMAXPROCS(0)
+		opts.Size = runtime.GOMAXPROCS(0) * max(len(opts.Nodes), 1)
 	}
 	if opts.Routing == ConsistentHash && opts.Key == "" {
 		return nil, errors.New("actor: a consistent_hash pool needs the message key to route by")
@@ -125,19 +137,38 @@ func (s *System) newPool(parent *actorRef, mod *Module, args serialize.Envelope,
 	}
 	for i := 0; i < opts.Size; i++ {
 		w := opts.Worker
-		w.Args = nil
+		w.Args, w.Node = nil, ""
 		w.Name = opts.Name + "/" + strconv.Itoa(i)
-		addr, err := s.spawn(parent, mod, args, w, false)
+		var addr Address
+		var err error
+		if len(opts.Nodes) > 0 && s.remoteNode(Address{Node: opts.Nodes[i%len(opts.Nodes)]}) {
+			w.Name = "" // the node names it: names are unique per node, not across nodes
+			addr, err = s.spawnRemote(ctx, parent, opts.Nodes[i%len(opts.Nodes)], mod, args, w)
+		} else {
+			addr, err = s.spawn(parent, mod, args, w, false)
+		}
 		if err != nil {
-			p.Stop(context.Background())
+			p.stop("pool failed to start")
 			return nil, err
 		}
-		if ref := s.local(addr); ref != nil {
-			p.workers = append(p.workers, ref)
-		}
+		p.workers = append(p.workers, worker{addr: addr, ref: s.local(addr)})
+	}
+	if s.n != nil { // reachable from other nodes too
+		s.proto.ProcessRegistry.Add(&poolProcess{p}, id)
 	}
 	return p, nil
 }
+
+// poolProcess routes the messages other nodes send to a pool.
+type poolProcess struct{ p *Pool }
+
+func (pp *poolProcess) SendUserMessage(_ *proto.PID, message any) {
+	if env, sender := senderOf(message); env != nil {
+		_ = pp.p.route(context.Background(), env, sender)
+	}
+}
+func (pp *poolProcess) SendSystemMessage(*proto.PID, any) {}
+func (pp *poolProcess) Stop(*proto.PID)                   {}
 
 // Address returns the pool's address: messages sent to it are routed.
 func (p *Pool) Address() Address { return p.addr }
@@ -151,17 +182,32 @@ func (p *Pool) Workers() []Address {
 	return out
 }
 
-// Stop stops the pool's workers and waits for them, or for ctx.
-func (p *Pool) Stop(ctx context.Context) error {
-	p.sys.pools.CompareAndDelete(p.addr.ID, p)
-	var errs []error
-	for _, w := range p.workers {
-		w.cancel("pool stopped")
-		p.sys.proto.Root.Stop(w.pid)
+// stop stops the pool's workers without waiting.
+func (p *Pool) stop(reason string) {
+	if p.sys.pools.CompareAndDelete(p.addr.ID, p) && p.sys.n != nil {
+		p.sys.proto.ProcessRegistry.Remove(proto.NewPID(p.sys.node, p.addr.ID))
 	}
 	for _, w := range p.workers {
+		if w.ref == nil {
+			_ = p.sys.stopRemote(w.addr, p.addr.String()+" ("+reason+")")
+			continue
+		}
+		w.ref.cancel(reason)
+		p.sys.proto.Root.Stop(w.ref.pid)
+	}
+}
+
+// Stop stops the pool's workers and waits for those of this node, or for
+// ctx; those on other nodes are told to stop.
+func (p *Pool) Stop(ctx context.Context) error {
+	p.stop("pool stopped")
+	var errs []error
+	for _, w := range p.workers {
+		if w.ref == nil {
+			continue
+		}
 		select {
-		case <-w.stoppedChan():
+		case <-w.ref.stoppedChan():
 		case <-ctx.Done():
 			errs = append(errs, fmt.Errorf("actor: stopping %s: %w", w.addr, ctx.Err()))
 			return errors.Join(errs...)
@@ -189,7 +235,7 @@ func (p *Pool) route(ctx context.Context, env *envelope, sender *proto.PID) erro
 	return p.sys.deliver(ctx, w.addr, env, sender)
 }
 
-func (p *Pool) pick(env *envelope) (*actorRef, error) {
+func (p *Pool) pick(env *envelope) (worker, error) {
 	ws := p.workers
 	switch p.routing {
 	case Random:
@@ -197,14 +243,17 @@ func (p *Pool) pick(env *envelope) (*actorRef, error) {
 	case ConsistentHash:
 		key, err := p.hashKey(env)
 		if err != nil {
-			return nil, err
+			return worker{}, err
 		}
 		return ws[rendezvous(key, len(ws))], nil
 	case Balanced:
 		best, load := ws[0], int64(-1)
 		for _, w := range ws {
-			st := w.mb.Stats()
-			l := int64(st.Posted - st.Processed)
+			l := int64(0)
+			if w.ref != nil {
+				st := w.ref.mb.Stats()
+				l = int64(st.Posted - st.Processed)
+			}
 			if load < 0 || l < load {
 				best, load = w, l
 			}

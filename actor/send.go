@@ -13,6 +13,7 @@ import (
 
 	proto "github.com/asynkron/protoactor-go/actor"
 
+	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/mailbox"
 	"github.com/murmur-go/murmur/serialize"
 )
@@ -50,6 +51,9 @@ func (s *System) Send(ctx context.Context, to Address, msg any) error {
 // senderOf returns who sent message m, from our envelope or protoactor's.
 func senderOf(m any) (*envelope, *proto.PID) {
 	_, msg, sender := proto.UnwrapEnvelope(m)
+	if w, ok := msg.(*wire.Envelope); ok {
+		return fromWire(w, sender), sender
+	}
 	env, _ := msg.(*envelope)
 	if env != nil && env.sender != nil {
 		sender = env.sender
@@ -87,6 +91,9 @@ func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender 
 		default:
 			return err
 		}
+	}
+	if s.remoteNode(to) {
+		return s.deliverRemote(to, env, sender)
 	}
 	if to.Node == s.node || to.Node == "" {
 		if p, ok := s.pools.Load(to.ID); ok {
@@ -136,6 +143,10 @@ func (s *System) answerError(pid *proto.PID, err error) {
 	if pid == nil {
 		return
 	}
+	if s.n != nil && pid.Address != s.node && pid.Address != "" {
+		s.n.remote.SendMessage(pid, nil, errorToWire(err), nil, -1)
+		return
+	}
 	if p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id); ok {
 		p.SendUserMessage(pid, &replyError{err: err})
 	}
@@ -170,6 +181,7 @@ type replySlot struct {
 	pid      *proto.PID
 	ch       chan answer
 	deadline time.Time
+	node     string // the node of the target, when it is another one
 	got      bool
 	ans      answer
 }
@@ -188,11 +200,27 @@ func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
 		a.msg = m.msg
 	case *replyError:
 		a.err = m.err
+	case *wire.Envelope:
+		if m.ErrorCode != 0 {
+			a.err = errorFromWire(m)
+		} else {
+			a.msg = serialize.Envelope{Body: m.Body, Buffers: m.Buffers}
+		}
 	case *proto.DeadLetterResponse:
-		a.err = ErrUnknownActor
+		a.err = fmt.Errorf("%w: %s", ErrUnknownActor, m.Target.GetAddress()+"/"+m.Target.GetId())
+		if r.node != "" {
+			// protoactor answers so both for an actor missing on the node
+			// and for a message its transport could not send.
+			a.err = fmt.Errorf("%w, or %w: %s", ErrUnknownActor, ErrNodeUnreachable, r.node)
+		}
 	default:
 		return
 	}
+	r.answer(a)
+}
+
+// answer gives the slot its answer, unless it has one already.
+func (r *replySlot) answer(a answer) {
 	select {
 	case r.ch <- a:
 	default: // answered already; later answers are dropped like Erlang's late replies
@@ -228,15 +256,16 @@ func (s *System) wait(ctx context.Context, r *replySlot, to Address) (serialize.
 		r.ans.err = ErrShutdown
 	}
 	r.got = true
-	s.proto.ProcessRegistry.Remove(r.pid)
+	s.dropSlot(r)
 	return r.ans.msg, r.ans.err
 }
 
 // request sends msg to to as a request from a new reply slot and waits.
 func (s *System) request(ctx context.Context, to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
 	slot := s.newSlot(timeout)
+	s.track(slot, to)
 	if err := s.deliver(ctx, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
-		s.proto.ProcessRegistry.Remove(slot.pid)
+		s.dropSlot(slot)
 		return serialize.Envelope{}, err
 	}
 	return s.wait(ctx, slot, to)

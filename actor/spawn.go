@@ -14,6 +14,7 @@ import (
 
 	proto "github.com/asynkron/protoactor-go/actor"
 
+	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/mailbox"
 	"github.com/murmur-go/murmur/serialize"
@@ -40,6 +41,11 @@ type SpawnOptions struct {
 	// MessageTimeout, if set, fails the actor when one message takes longer
 	// than this of wall-clock time. Zero means no limit.
 	MessageTimeout time.Duration
+	// Node, if set, starts the actor on that node ("host:port") instead of
+	// this one: the script and the libraries it loads are sent by content
+	// hash, and the node must allow it (NodeConfig.AllowRemoteSpawn). The
+	// node supervises it. Empty means this node.
+	Node string
 }
 
 // actorRef is the system's record of one script actor. It outlives
@@ -82,6 +88,7 @@ type refExtras struct {
 	children []*actorRef  // guarded by the actor's mu
 	failures []time.Time  // recent failures, for restart intensity; guarded by mu
 	watchers []Address    // guarded by mu
+	remote   []Address    // children on other nodes; guarded by mu
 }
 
 // ext returns the actor's extras, making them on first use.
@@ -169,6 +176,9 @@ func (s *System) Spawn(ctx context.Context, mod *Module, opts SpawnOptions) (Add
 		}
 	}
 	opts.Args = nil
+	if opts.Node != "" && opts.Node != s.node {
+		return s.spawnRemote(ctx, nil, opts.Node, mod, args, opts)
+	}
 	return s.spawn(nil, mod, args, opts, false)
 }
 
@@ -253,6 +263,10 @@ func (a *scriptActor) Receive(c proto.Context) {
 	switch m := c.Message().(type) {
 	case *envelope:
 		a.handle(c, m)
+	case *wire.Envelope: // from another node
+		a.handle(c, fromWire(m, c.Sender()))
+	case *proto.Terminated: // an actor on another node this one watches
+		a.notice(c, map[string]any{"event": "terminated", "who": a.ref.sys.address(m.Who), "reason": terminationReason(m)})
 	case *runMain:
 		a.runMain(c, m)
 	case *proto.Started:
@@ -449,12 +463,15 @@ func (r *actorRef) family() []*actorRef {
 // stopChildren stops r's children (and so theirs), cancelling what they run.
 func (r *actorRef) stopChildren(reason string) {
 	r.mu.Lock()
-	kids := r.ext().children
-	r.ext().children = nil
+	kids, far := r.ext().children, r.ext().remote
+	r.ext().children, r.ext().remote = nil, nil
 	r.mu.Unlock()
 	for _, c := range kids {
 		c.cancel(reason)
 		r.sys.proto.Root.Stop(c.pid)
+	}
+	for _, a := range far {
+		_ = r.sys.stopRemote(a, r.addr.String()+" ("+reason+")")
 	}
 }
 
@@ -488,7 +505,7 @@ func (r *actorRef) terminate() {
 		}
 	}
 	for _, slot := range r.ext().asks {
-		r.sys.proto.ProcessRegistry.Remove(slot.pid)
+		r.sys.dropSlot(slot)
 	}
 	r.ext().asks = nil
 	r.mu.Lock()
@@ -502,6 +519,9 @@ func (r *actorRef) terminate() {
 // Stop stops the actor at addr: a running script is cancelled, the actor
 // and its children stop, and Stop waits for that or for ctx.
 func (s *System) Stop(ctx context.Context, addr Address) error {
+	if s.remoteNode(addr) {
+		return s.stopRemote(addr, "Go")
+	}
 	r := s.local(addr)
 	if r == nil {
 		return fmt.Errorf("%w: %s", ErrUnknownActor, addr)

@@ -66,6 +66,9 @@ type Config struct {
 	// Progress, if set, is called as items of a script's pmap complete
 	// (done of total), from the goroutine of the script that runs pmap.
 	Progress func(done, total int)
+	// Node, if set, makes the system a node that other processes reach over
+	// the network (see NodeConfig). Nil means embedded: no listener.
+	Node *NodeConfig
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -85,6 +88,7 @@ type System struct {
 	dead    deadLetters
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
+	n       *node              // nil unless Config.Node
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -115,6 +119,12 @@ func NewSystem(cfg Config) (*System, error) {
 		// interval; keep it short so Shutdown leaves nothing behind.
 		proto.WithDeadLetterThrottleInterval(10*time.Millisecond),
 	)
+	if cfg.Node != nil {
+		if err := s.startNode(*cfg.Node); err != nil {
+			s.proto.Shutdown()
+			return nil, err
+		}
+	}
 	s.node = s.proto.Address()
 	s.dead.logger = logger
 	s.sup = &supervisor{sys: s}
@@ -214,6 +224,7 @@ func (s *System) Shutdown(ctx context.Context) error {
 	if err := s.group.Wait(ctx); err != nil {
 		return fmt.Errorf("actor: shutdown: waiting for mailboxes: %w", err)
 	}
+	s.stopNode()
 	s.proto.Shutdown()
 	return s.engine.Close()
 }

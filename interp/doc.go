@@ -39,8 +39,9 @@
 //	gather(futures, return_exceptions=False)   wait for all futures, results in order
 //	recv(timeout=s)                in main only: the next message sent to the application's address
 //	spawn(script, *args, name=, max_steps=, strategy=, max_restarts=, within=, backoff=, escalate=,
-//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, transfer=[])
-//	                               a child actor running script with init(*args)
+//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, transfer=[])
+//	                               a child actor running script with init(*args), on another node with node=
+//	nodes()                        the other nodes this system knows ("host:port"), for spawn(node=) and pool(nodes=)
 //	stop(pid=None)                 stop an actor (this one, after the current message, when pid is None)
 //	watch(pid)                     a {"event": "terminated", "who": pid, "reason": ...} message when pid ends
 //	after(seconds, msg)            msg to this actor later; returns a timer with t.cancel()

@@ -67,6 +67,8 @@ type Engine struct {
 // library is one file reached through load(): its frozen globals, or the
 // error that loading it gave.
 type library struct {
+	src     []byte   // its source, for shipping to other nodes (Module.Sources)
+	loads   []string // the libraries it loads, as given to load()
 	globals starlark.StringDict
 	err     error
 	loading bool
@@ -206,7 +208,7 @@ func (e *Engine) Compile(filename string, src []byte) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newModule(e, filename, prog, loads), nil
+	return newModule(e, filename, src, prog, loads), nil
 }
 
 func (e *Engine) compile(filename string, src []byte) (*starlark.Program, error) {
@@ -261,20 +263,22 @@ func (e *Engine) library(name string, chain []string) (starlark.StringDict, erro
 	}
 	lib := &library{loading: true}
 	e.libs[p] = lib
-	lib.globals, lib.err = e.execLibrary(p, append(chain, p))
+	lib.globals, lib.err = e.execLibrary(lib, p, append(chain, p))
 	lib.loading = false
 	return lib.globals, lib.err
 }
 
-func (e *Engine) execLibrary(p string, chain []string) (starlark.StringDict, error) {
+func (e *Engine) execLibrary(lib *library, p string, chain []string) (starlark.StringDict, error) {
 	src, err := e.readFile(p)
 	if err != nil {
 		return nil, err
 	}
+	lib.src = src
 	prog, err := e.compile(p, src)
 	if err != nil {
 		return nil, err
 	}
+	lib.loads = loadNames(prog)
 	loads, err := e.resolveLoads(prog, chain)
 	if err != nil {
 		return nil, err
@@ -303,4 +307,41 @@ func loader(loads map[string]starlark.StringDict) func(*starlark.Thread, string)
 		}
 		return nil, fmt.Errorf("load(%q): library was not resolved when the script was compiled", module)
 	}
+}
+
+// loadNames returns the libraries prog loads, as given to load().
+func loadNames(prog *starlark.Program) []string {
+	names := make([]string, prog.NumLoads())
+	for i := range names {
+		names[i], _ = prog.Load(i)
+	}
+	return names
+}
+
+// Sources returns the source of the module's script and of every library
+// it loads, directly or not, by path relative to the application root: what
+// another node needs to compile the same module. Scripts compiled from
+// source by Compile are under the name they were given.
+func (m *Module) Sources() map[string][]byte {
+	out := map[string][]byte{m.name: m.src}
+	e := m.engine
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var walk func(names []string)
+	walk = func(names []string) {
+		for _, name := range names {
+			p, err := cleanPath(name)
+			if err != nil {
+				continue
+			}
+			lib, ok := e.libs[p]
+			if _, seen := out[p]; seen || !ok {
+				continue
+			}
+			out[p] = lib.src
+			walk(lib.loads)
+		}
+	}
+	walk(m.loads)
+	return out
 }

@@ -62,6 +62,10 @@ type Host interface {
 	Log(level slog.Level, msg string)
 	// Print handles the script's print().
 	Print(msg string)
+	// Nodes returns the addresses of the other nodes this actor's system
+	// knows (its peers), for spawn(node=) and pool(nodes=); none for an
+	// embedded system.
+	Nodes() []string
 }
 
 // Future is the pending answer of an Ask.
@@ -85,15 +89,17 @@ type SpawnOptions struct {
 	MessageTimeout time.Duration // message_timeout=: wall-clock limit on handling one message
 	MailboxSize    int           // mailbox_size=: most messages queued; 0 unbounded
 	MailboxPolicy  string        // mailbox_policy=: "block", "fail" or "drop" when full
+	Node           string        // node=: the node ("host:port") to start it on; empty means this one
 }
 
 // PoolOptions are a script's pool(...) keyword arguments. Zero values mean
 // the defaults.
 type PoolOptions struct {
-	Size    int    // size=: number of workers; 0 means one per core
-	Routing string // routing=: "round_robin", "random", "broadcast", "consistent_hash" or "balanced"
-	Key     string // key=: the message key consistent_hash routes by
-	Name    string // name=: the pool's name
+	Size    int      // size=: number of workers; 0 means one per core
+	Routing string   // routing=: "round_robin", "random", "broadcast", "consistent_hash" or "balanced"
+	Key     string   // key=: the message key consistent_hash routes by
+	Name    string   // name=: the pool's name
+	Nodes   []string // nodes=: spread the workers over these nodes; empty means this one
 }
 
 // builtins are the names every script sees besides Starlark's universe.
@@ -107,6 +113,7 @@ var builtins = map[string]*starlark.Builtin{
 	"gather":  starlark.NewBuiltin("gather", builtinGather),
 	"recv":    starlark.NewBuiltin("recv", builtinRecv),
 	"spawn":   starlark.NewBuiltin("spawn", builtinSpawn),
+	"nodes":   starlark.NewBuiltin("nodes", builtinNodes),
 	"stop":    starlark.NewBuiltin("stop", builtinStop),
 	"log":     starlark.NewBuiltin("log", builtinLog),
 	"watch":   starlark.NewBuiltin("watch", builtinWatch),
@@ -400,7 +407,7 @@ func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		"transfer?", &transfer, "strategy?", &opts.Strategy, "max_restarts?", &opts.MaxRestarts,
 		"within?", &within, "backoff?", &backoff, "escalate?", &opts.Escalate,
 		"receive_timeout?", &recvTimeout, "message_timeout?", &msgTimeout,
-		"mailbox_size?", &opts.MailboxSize, "mailbox_policy?", &opts.MailboxPolicy); err != nil {
+		"mailbox_size?", &opts.MailboxSize, "mailbox_policy?", &opts.MailboxPolicy, "node?", &opts.Node); err != nil {
 		return nil, err
 	}
 	if maxSteps < 0 || opts.MaxRestarts < 0 || opts.MailboxSize < 0 {
@@ -545,4 +552,22 @@ func (t *timer) Attr(name string) (starlark.Value, error) {
 		}
 		return starlark.Bool(t.cancel()), nil
 	}), nil
+}
+
+// nodes() returns the list of the other nodes this actor's system knows,
+// as "host:port" strings: where spawn(node=) and pool(nodes=) can start actors.
+func builtinNodes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	in, err := instanceOf(thread, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	nodes := in.host.Nodes()
+	out := make([]starlark.Value, len(nodes))
+	for i, n := range nodes {
+		out[i] = starlark.String(n)
+	}
+	return starlark.NewList(out), nil
 }

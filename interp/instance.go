@@ -31,12 +31,14 @@ var (
 type Module struct {
 	engine *Engine
 	name   string
+	src    []byte   // for Sources
+	loads  []string // the libraries it loads, as given to load()
 	prog   *starlark.Program
 	load   func(*starlark.Thread, string) (starlark.StringDict, error)
 }
 
-func newModule(e *Engine, name string, prog *starlark.Program, loads map[string]starlark.StringDict) *Module {
-	return &Module{engine: e, name: name, prog: prog, load: loader(loads)}
+func newModule(e *Engine, name string, src []byte, prog *starlark.Program, loads map[string]starlark.StringDict) *Module {
+	return &Module{engine: e, name: name, src: src, loads: loadNames(prog), prog: prog, load: loader(loads)}
 }
 
 // Name returns the script's file name, relative to the application root.

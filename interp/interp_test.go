@@ -87,6 +87,8 @@ func (h *fakeHost) Watch(serialize.Address) error { return nil }
 func (h *fakeHost) Pool(string, serialize.Envelope, interp.PoolOptions) (serialize.Address, error) {
 	return serialize.Address{}, errors.New("no pools here")
 }
+func (h *fakeHost) Nodes() []string { return nil }
+
 func (h *fakeHost) Map(serialize.Address, []serialize.Envelope, time.Duration) ([]serialize.Envelope, []error, error) {
 	return nil, nil, errors.New("no pools here")
 }

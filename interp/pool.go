@@ -26,9 +26,17 @@ func builtinPool(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, fmt.Errorf("pool: script must be a path string, not %s", args[0].Type())
 	}
 	var opts PoolOptions
+	var nodes *starlark.List
 	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, "size?", &opts.Size, "routing?", &opts.Routing,
-		"key?", &opts.Key, "name?", &opts.Name); err != nil {
+		"key?", &opts.Key, "name?", &opts.Name, "nodes?", &nodes); err != nil {
 		return nil, err
+	}
+	for i := 0; nodes != nil && i < nodes.Len(); i++ {
+		n, ok := starlark.AsString(nodes.Index(i))
+		if !ok {
+			return nil, fmt.Errorf("pool: nodes[%d] must be a node address string, not %s", i, nodes.Index(i).Type())
+		}
+		opts.Nodes = append(opts.Nodes, n)
 	}
 	if opts.Size < 0 {
 		return nil, fmt.Errorf("pool: size must not be negative, got %d", opts.Size)

@@ -36,6 +36,7 @@ type Address struct {
 
 var (
 	_ starlark.Comparable   = Address{}
+	_ starlark.HasAttrs     = Address{}
 	_ msgpack.CustomEncoder = Address{}
 	_ msgpack.CustomDecoder = (*Address)(nil)
 )
@@ -48,6 +49,24 @@ func (a Address) String() string {
 	}
 	return "<address " + a.Node + "/" + a.ID + ">"
 }
+
+// Attr returns a.node (the node's "host:port", "" for an embedded
+// system) and a.id, for scripts.
+func (a Address) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "node":
+		if a.Node == "nonhost" {
+			return starlark.String(""), nil
+		}
+		return starlark.String(a.Node), nil
+	case "id":
+		return starlark.String(a.ID), nil
+	}
+	return nil, nil
+}
+
+// AttrNames returns the names of Address's attributes.
+func (a Address) AttrNames() []string { return []string{"id", "node"} }
 
 // Type returns "address".
 func (a Address) Type() string { return "address" }

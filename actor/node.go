@@ -1,0 +1,410 @@
+// This file holds nodes: a System reachable from other processes through
+// protoactor's remote (gRPC), delivery to actors on other nodes, node loss,
+// and the control process through which peers spawn and stop actors here.
+
+package actor
+
+import (
+	"cmp"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	proto "github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/eventstream"
+	"github.com/asynkron/protoactor-go/remote"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+
+	"github.com/murmur-go/murmur/actor/internal/wire"
+	"github.com/murmur-go/murmur/serialize"
+)
+
+// NodeConfig makes a System a node: its actors can be reached from other
+// processes and machines, and it can reach theirs, through protoactor's
+// remote transport (gRPC). Addresses carry their node ("host:port"), so
+// send, request, reply, watch and stop work the same on local and remote
+// actors.
+//
+// Threat model: a node trusts every peer that can connect to it. A peer can
+// send any actor a message and stop any actor, as a local actor can. Keep a
+// node on loopback (the default) or a private network, and use TLS with
+// client certificates (TLS below) to decide who may connect. Running code
+// sent by peers (remote spawn) is refused unless AllowRemoteSpawn is set:
+// such code runs as any script here, with this system's builtins and
+// limits, and so can use what those builtins grant and as much CPU and
+// memory as the limits allow.
+type NodeConfig struct {
+	// Listen is the host:port to listen on. Empty means 127.0.0.1:0 (a free
+	// port on loopback). Listening on every interface ("0.0.0.0:7001",
+	// ":7001") must be asked for explicitly, and wants TLS.
+	Listen string
+	// Advertise is the address peers reach this node at, if not the one it
+	// listens on (behind NAT, or when Listen is all interfaces).
+	Advertise string
+	// TLS, if set, secures the transport both ways: it is the server's
+	// configuration (Certificates; ClientCAs with ClientAuth for mutual TLS)
+	// and the client's (RootCAs to verify peers; Certificates to present).
+	// Nil means plaintext, which is only safe on loopback.
+	TLS *tls.Config
+	// AllowRemoteSpawn lets peers start actors here running scripts they
+	// send. False (the default) refuses them with ErrRemoteSpawnRefused.
+	AllowRemoteSpawn bool
+	// Peers are other nodes' addresses, as scripts see them in nodes(): where
+	// spawn(node=) and pools can put actors. Nodes need no list to talk to
+	// each other; an address is enough.
+	Peers []string
+}
+
+var (
+	// ErrNodeUnreachable is the error of a request to an actor whose node
+	// cannot be reached or was lost while the request waited.
+	ErrNodeUnreachable = errors.New("actor: node unreachable")
+	// ErrRemoteSpawnRefused is the error of a spawn on a node that does not
+	// accept code from peers.
+	ErrRemoteSpawnRefused = errors.New("actor: remote spawn refused")
+	// ErrNotNode is the error of reaching another node from a System that is
+	// not a node itself (no Config.Node): it could not be answered.
+	ErrNotNode = errors.New("actor: this system is not a node (set Config.Node)")
+)
+
+// controlID is the process id of a node's control process.
+const controlID = "$murmur"
+
+// quarantine is how long a lost node is reported unreachable at once,
+// before the next message tries to connect again.
+const quarantine = 2 * time.Second
+
+// maxWireMessage bounds one gRPC message between nodes: a batch of
+// envelopes, which protoactor's endpoint writer makes of up to 1000 queued
+// messages.
+const maxWireMessage = 1 << 30
+
+// node is the state of a System that is a node.
+type node struct {
+	remote  *remote.Remote
+	cfg     NodeConfig
+	sub     *eventstream.Subscription
+	ctl     sync.WaitGroup // control requests in flight
+	pending sync.Map       // *replySlot -> node address: requests waiting on another node
+	down    sync.Map       // node address -> time.Time: lost, unreachable until then
+	code    codeCache
+
+	mu    sync.Mutex
+	guest map[string][]Address // actors spawned here for a peer, by the peer's node
+}
+
+// startNode starts protoactor's remote on the system's protoactor system.
+// protoactor panics when it cannot listen; that becomes the error.
+func (s *System) startNode(nc NodeConfig) (err error) {
+	listen := cmp.Or(nc.Listen, "127.0.0.1:0")
+	host, portText, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("actor: node: listen address %q: %w", listen, err)
+	}
+	port, err := strconv.Atoi(cmp.Or(portText, "0"))
+	if err != nil || port < 0 || port > 65535 {
+		return fmt.Errorf("actor: node: listen address %q: bad port", listen)
+	}
+	opts := []remote.ConfigOption{
+		remote.WithServerOptions(grpc.MaxRecvMsgSize(maxWireMessage)),
+	}
+	if nc.Advertise != "" {
+		opts = append(opts, remote.WithAdvertisedHost(nc.Advertise))
+	}
+	if nc.TLS != nil {
+		creds := credentials.NewTLS(nc.TLS)
+		opts = append(opts,
+			remote.WithServerOptions(grpc.Creds(creds), grpc.MaxRecvMsgSize(maxWireMessage)),
+			remote.WithDialOptions(grpc.WithTransportCredentials(creds)))
+	} else if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		s.logger.Warn("node listens beyond loopback without TLS: any host that reaches it can message its actors",
+			"listen", listen)
+	}
+	cfg := remote.Configure(host, port, opts...)
+	cfg.MaxRetryCount = 1 // a lost node is reported at once; murmur quarantines it
+	r := remote.NewRemote(s.proto, cfg)
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("actor: node: start on %s: %v", listen, p)
+		}
+	}()
+	r.Start()
+	n := &node{remote: r, cfg: nc, guest: make(map[string][]Address)}
+	n.code.init()
+	s.n = n
+	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
+		return fmt.Errorf("actor: node: %s is taken", controlID)
+	}
+	n.sub = s.proto.EventStream.SubscribeWithPredicate(func(e any) {
+		s.nodeLost(e.(*remote.EndpointTerminatedEvent).Address)
+	}, func(e any) bool {
+		_, ok := e.(*remote.EndpointTerminatedEvent)
+		return ok
+	})
+	return nil
+}
+
+// stopNode stops the remote transport, after the actors have stopped.
+func (s *System) stopNode() {
+	if s.n == nil {
+		return
+	}
+	s.n.ctl.Wait()
+	s.proto.EventStream.Unsubscribe(s.n.sub)
+	s.n.remote.Shutdown(true)
+}
+
+// Node returns the system's node address ("host:port"), which is the Node
+// of its actors' addresses, or "" for an embedded system.
+func (s *System) Node() string {
+	if s.n == nil {
+		return ""
+	}
+	return s.node
+}
+
+// Peers returns the other nodes the system was configured with.
+func (s *System) Peers() []string {
+	if s.n == nil {
+		return nil
+	}
+	return append([]string(nil), s.n.cfg.Peers...)
+}
+
+// remoteNode reports whether a is on another node.
+func (s *System) remoteNode(a Address) bool { return a.Node != "" && a.Node != s.node }
+
+// unreachable reports whether node was lost a moment ago.
+func (s *System) unreachable(node string) bool {
+	v, ok := s.n.down.Load(node)
+	if !ok {
+		return false
+	}
+	if time.Now().Before(v.(time.Time)) {
+		return true
+	}
+	s.n.down.CompareAndDelete(node, v)
+	return false
+}
+
+// deliverRemote sends env to an actor on another node.
+func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) error {
+	if s.n == nil || s.unreachable(to.Node) {
+		err := fmt.Errorf("%w: %s (sending to %s)", ErrNodeUnreachable, to.Node, to.ID)
+		if s.n == nil {
+			err = fmt.Errorf("%w: cannot reach %s", ErrNotNode, to)
+		}
+		if env.request {
+			s.answerError(sender, err)
+			return err
+		}
+		s.deadLetter(to, env, "node unreachable")
+		return nil
+	}
+	s.n.remote.SendMessage(proto.NewPID(to.Node, to.ID), nil, toWire(env), sender, -1)
+	return nil
+}
+
+// nodeLost runs when protoactor reports the connection to node lost or
+// never made: requests waiting on it fail, it is quarantined for a moment,
+// and actors spawned here on its behalf stop.
+func (s *System) nodeLost(node string) {
+	s.n.down.Store(node, time.Now().Add(quarantine))
+	err := fmt.Errorf("%w: %s (connection lost)", ErrNodeUnreachable, node)
+	s.n.pending.Range(func(k, v any) bool {
+		if v.(string) == node {
+			k.(*replySlot).answer(answer{err: err})
+		}
+		return true
+	})
+	s.n.mu.Lock()
+	guests := s.n.guest[node]
+	delete(s.n.guest, node)
+	s.n.mu.Unlock()
+	for _, a := range guests {
+		if r := s.local(a); r != nil {
+			r.cancel("the node of its parent, " + node + ", is unreachable")
+			s.proto.Root.Stop(r.pid)
+		}
+	}
+	s.logger.Warn("node unreachable", "node", node)
+}
+
+// track records that slot waits on an actor of another node, so that losing
+// that node answers it at once.
+func (s *System) track(slot *replySlot, to Address) {
+	if s.n != nil && s.remoteNode(to) {
+		slot.node = to.Node
+		s.n.pending.Store(slot, to.Node)
+	}
+}
+
+// dropSlot unregisters a reply slot.
+func (s *System) dropSlot(slot *replySlot) {
+	s.proto.ProcessRegistry.Remove(slot.pid)
+	if s.n != nil {
+		s.n.pending.Delete(slot)
+	}
+}
+
+// toWire is env as it crosses to another node: transferred buffers become
+// copies there (their handles here are detached already).
+func toWire(env *envelope) *wire.Envelope {
+	return &wire.Envelope{Body: env.msg.Body, Buffers: env.msg.Buffers, Request: env.request}
+}
+
+// fromWire is the envelope of a message from another node.
+func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
+	return &envelope{msg: serialize.Envelope{Body: w.Body, Buffers: w.Buffers}, request: w.Request, sender: sender}
+}
+
+// Errors that keep their identity (errors.Is) when they answer a request
+// from another node; the code is the index.
+var wireErrors = []error{nil, ErrUnknownActor, ErrStopped, ErrActorFailed, ErrTimeout,
+	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken}
+
+// errorToWire is an error answer to a requester on another node.
+func errorToWire(err error) *wire.Envelope {
+	code := len(wireErrors) // no known identity
+	for i, e := range wireErrors[1:] {
+		if errors.Is(err, e) {
+			code = i + 1
+			break
+		}
+	}
+	return &wire.Envelope{ErrorCode: int32(code), Error: err.Error()}
+}
+
+// remoteError is an error answer from another node.
+type remoteError struct {
+	kind error // one of wireErrors, or nil
+	msg  string
+}
+
+func (e *remoteError) Error() string { return e.msg }
+func (e *remoteError) Unwrap() error { return e.kind }
+
+func errorFromWire(w *wire.Envelope) error {
+	e := &remoteError{msg: w.Error}
+	if c := int(w.ErrorCode); c > 0 && c < len(wireErrors) {
+		e.kind = wireErrors[c]
+	}
+	return e
+}
+
+// terminationReason is what a watcher is told of a protoactor Terminated.
+func terminationReason(m *proto.Terminated) string {
+	switch m.Why {
+	case proto.TerminatedReason_AddressTerminated:
+		return "node unreachable: " + m.Who.GetAddress()
+	case proto.TerminatedReason_NotFound:
+		return "no such actor"
+	}
+	return "stopped"
+}
+
+// sendControl sends a control request to node's control process.
+func (s *System) sendControl(node string, msg map[string]any) error {
+	body, err := s.cfg.Limits.EncodeGo(msg)
+	if err != nil {
+		return err
+	}
+	return s.deliverRemote(Address{Node: node, ID: controlID}, &envelope{msg: serialize.Envelope{Body: body}}, nil)
+}
+
+// stopRemote asks addr's node to stop it.
+func (s *System) stopRemote(addr Address, by string) error {
+	return s.sendControl(addr.Node, map[string]any{"op": "stop", "id": addr.ID, "by": by})
+}
+
+// control is a node's control process: peers ask it to spawn and stop
+// actors. Each request is handled on a goroutine of its own, so that a
+// compile does not hold up the connection's other messages.
+type control struct{ sys *System }
+
+var _ proto.Process = (*control)(nil)
+
+func (c *control) SendUserMessage(_ *proto.PID, message any) {
+	_, msg, sender := proto.UnwrapEnvelope(message)
+	w, ok := msg.(*wire.Envelope)
+	if !ok {
+		return
+	}
+	s := c.sys
+	if s.closing.Load() {
+		s.answerError(sender, ErrShutdown)
+		return
+	}
+	s.n.ctl.Add(1)
+	go func() {
+		defer s.n.ctl.Done()
+		reply, err := s.handleControl(w, sender)
+		if err != nil {
+			s.answerError(sender, err)
+			return
+		}
+		if reply != nil && sender != nil {
+			body, err := s.cfg.Limits.EncodeGo(reply)
+			if err != nil {
+				s.answerError(sender, err)
+				return
+			}
+			s.n.remote.SendMessage(sender, nil, &wire.Envelope{Body: body}, nil, -1)
+		}
+	}()
+}
+
+func (c *control) SendSystemMessage(*proto.PID, any) {}
+func (c *control) Stop(*proto.PID)                   {}
+
+// handleControl runs one control request from a peer.
+func (s *System) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]any, error) {
+	v, err := s.cfg.Limits.DecodeGo(w.Body)
+	if err != nil {
+		return nil, fmt.Errorf("control request: %w", err)
+	}
+	req, _ := v.(map[string]any)
+	switch op, _ := req["op"].(string); op {
+	case "stop":
+		id, _ := req["id"].(string)
+		by, _ := req["by"].(string)
+		s.stopLocal(Address{Node: s.node, ID: id}, "stopped by "+cmp.Or(by, "a peer"))
+		return nil, nil
+	case "spawn":
+		peer := "a peer"
+		if sender != nil {
+			peer = sender.Address
+		}
+		return s.spawnForPeer(req, w.Buffers, peer)
+	default:
+		return nil, fmt.Errorf("control request: unknown op %q", op)
+	}
+}
+
+// stopLocal stops the local actor or pool at addr, if there is one.
+func (s *System) stopLocal(addr Address, reason string) bool {
+	if r := s.local(addr); r != nil {
+		r.cancel(reason)
+		s.proto.Root.Stop(r.pid)
+		return true
+	}
+	if p, ok := s.pools.Load(addr.ID); ok {
+		p.(*Pool).stop(reason)
+		return true
+	}
+	return false
+}
+
+// remoteTimeout is how long a remote spawn waits for the node's answer.
+func (s *System) remoteTimeout(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return time.Until(d)
+	}
+	return s.cfg.RequestTimeout
+}

@@ -1,0 +1,31 @@
+// Tests of node configuration that need no second node.
+
+package actor_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/murmur-go/murmur/actor"
+)
+
+func TestNodeNotANode(t *testing.T) {
+	sys := newSystem(t, actor.Config{})
+	err := sys.Request(context.Background(), actor.Address{Node: "127.0.0.1:1", ID: "x"}, 1, nil)
+	if !errors.Is(err, actor.ErrNotNode) {
+		t.Fatalf("request to another node from an embedded system: %v", err)
+	}
+	if sys.Node() != "" {
+		t.Fatalf("Node() = %q", sys.Node())
+	}
+}
+
+func TestNodeBadListen(t *testing.T) {
+	for _, listen := range []string{"nonsense", "127.0.0.1:99999", "256.1.1.1:0"} {
+		_, err := actor.NewSystem(actor.Config{Node: &actor.NodeConfig{Listen: listen}})
+		if err == nil {
+			t.Errorf("Listen %q: no error", listen)
+		}
+	}
+}
