@@ -168,8 +168,10 @@ func (h *host) Watch(pid Address) error {
 			return nil
 		}
 		// protoactor's watch across nodes: a Terminated comes back when the
-		// actor stops, or when its node is lost.
-		h.ctx.Watch(proto.NewPID(pid.Node, pid.ID))
+		// actor stops, or when its node is lost, to this actor's relay.
+		target := proto.NewPID(pid.Node, pid.ID)
+		p, _ := s.proto.ProcessRegistry.Get(target)
+		p.SendSystemMessage(target, &proto.Watch{Watcher: h.ref.watchRelay()})
 		return nil
 	}
 	target := s.local(pid)

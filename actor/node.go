@@ -309,6 +309,33 @@ func terminationReason(m *proto.Terminated) string {
 	return "stopped"
 }
 
+// watchRelay returns the process that receives protoactor's Terminated
+// notices for the remote actors r watches and hands them to r as messages,
+// which a main blocked in recv() can read (a system message to r itself
+// would wait until main returns).
+func (r *actorRef) watchRelay() *proto.PID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e := r.ext()
+	if e.relay == nil {
+		e.relay, _ = r.sys.proto.ProcessRegistry.Add(&watchRelay{sys: r.sys, watcher: r.addr}, r.addr.ID+"$watch")
+	}
+	return e.relay
+}
+
+type watchRelay struct {
+	sys     *System
+	watcher Address
+}
+
+func (w *watchRelay) SendSystemMessage(_ *proto.PID, message any) {
+	if m, ok := message.(*proto.Terminated); ok {
+		w.sys.notify(w.watcher, w.sys.address(m.Who), terminationReason(m))
+	}
+}
+func (w *watchRelay) SendUserMessage(*proto.PID, any) {}
+func (w *watchRelay) Stop(*proto.PID)                 {}
+
 // sendControl sends a control request to node's control process.
 func (s *System) sendControl(node string, msg map[string]any) error {
 	body, err := s.cfg.Limits.EncodeGo(msg)

@@ -89,6 +89,7 @@ type refExtras struct {
 	failures []time.Time  // recent failures, for restart intensity; guarded by mu
 	watchers []Address    // guarded by mu
 	remote   []Address    // children on other nodes; guarded by mu
+	relay    *proto.PID   // where remote termination notices come; guarded by mu
 }
 
 // ext returns the actor's extras, making them on first use.
@@ -265,8 +266,6 @@ func (a *scriptActor) Receive(c proto.Context) {
 		a.handle(c, m)
 	case *wire.Envelope: // from another node
 		a.handle(c, fromWire(m, c.Sender()))
-	case *proto.Terminated: // an actor on another node this one watches
-		a.notice(c, map[string]any{"event": "terminated", "who": a.ref.sys.address(m.Who), "reason": terminationReason(m)})
 	case *runMain:
 		a.runMain(c, m)
 	case *proto.Started:
@@ -507,6 +506,11 @@ func (r *actorRef) terminate() {
 	for _, slot := range r.ext().asks {
 		r.sys.dropSlot(slot)
 	}
+	r.mu.Lock()
+	if relay := r.ext().relay; relay != nil {
+		r.sys.proto.ProcessRegistry.Remove(relay)
+	}
+	r.mu.Unlock()
 	r.ext().asks = nil
 	r.mu.Lock()
 	r.ended = true

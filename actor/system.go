@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -139,6 +140,16 @@ type warnOnly struct{ slog.Handler }
 
 func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= slog.LevelWarn && w.Handler.Enabled(ctx, l)
+}
+
+// Handle drops the errors protoactor's remote logs for connections that
+// end (murmur reports a lost node itself, once, as a warning) unless debug
+// logging is on.
+func (w warnOnly) Handle(ctx context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "Endpoint") && !w.Handler.Enabled(ctx, slog.LevelDebug) {
+		return nil
+	}
+	return w.Handler.Handle(ctx, r)
 }
 func (w warnOnly) WithAttrs(a []slog.Attr) slog.Handler { return warnOnly{w.Handler.WithAttrs(a)} }
 func (w warnOnly) WithGroup(n string) slog.Handler      { return warnOnly{w.Handler.WithGroup(n)} }

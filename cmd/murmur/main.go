@@ -3,6 +3,7 @@
 // Usage:
 //
 //	murmur run [flags] app.star [args...]   run the script's main(args) as the root actor
+//	murmur node [flags]                     serve as a node other processes put actors on
 //	murmur check file.star...               compile scripts and report errors with positions
 //
 // `murmur run` resolves app.star's load() and spawn() paths inside the
@@ -12,6 +13,13 @@
 // (a clock) and read-only access to the files under the application root
 // (read_file(path), list_files(dir=".", suffix="")), and shows a progress
 // bar on stderr for long pmap calls when stderr is a terminal.
+//
+// With -peer (or -listen) `murmur run` is itself a node, and its scripts can
+// put actors on the peers: nodes() lists them, spawn(..., node=) and
+// pool(..., nodes=) use them. `murmur node` runs a worker node that prints
+// "murmur node listening on host:port" once it is ready and runs until
+// interrupted. A node runs code sent by peers only when started with
+// -allow-remote-spawn; that code gets a clock and no files.
 package main
 
 import (
@@ -36,7 +44,9 @@ const usage = `murmur runs actor scripts: every actor owns its own Starlark inte
 
 Usage:
   murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
-                                          (flags: -cores N, -max-steps N, -timeout D, -log-level L)
+                                          (flags: -cores N, -max-steps N, -timeout D, -log-level L,
+                                           -peer host:port to use other nodes, -listen host:port)
+  murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
   murmur help                             show this help
 
@@ -58,6 +68,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		return run(args[1:], stdout, stderr)
 	case "check":
 		return check(args[1:], stdout, stderr)
+	case "node":
+		return node(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -74,6 +86,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	maxSteps := fs.Uint64("max-steps", 0, "per-message execution step limit of every actor (0: none)")
 	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
 	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	nf := nodeFlags(fs, "")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
 		fs.PrintDefaults()
@@ -94,6 +107,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *cores > 0 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*cores))
+	}
+	nc, err := nf.config(len(nf.peers) > 0)
+	if err != nil {
+		fmt.Fprintf(stderr, "murmur run: %v\n", err)
+		return 2
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -124,6 +142,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Root:     filepath.Dir(app),
 		ShowRoot: filepath.Dir(app),
 		MaxSteps: *maxSteps,
+		Node:     nc,
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		Print: func(_ actor.Address, msg string) {
 			mu.Lock()

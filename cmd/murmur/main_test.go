@@ -2,13 +2,21 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(code int) {
+		if binDir != "" {
+			os.RemoveAll(binDir) // the binary nodes_test.go built
+		}
+		os.Exit(code)
+	}))
+}
 
 func TestCLI(t *testing.T) {
 	tests := []struct {

@@ -1,0 +1,164 @@
+// This file holds `murmur node` and the node flags `murmur run` shares.
+
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing/fstest"
+	"time"
+
+	"github.com/murmur-go/murmur/actor"
+)
+
+// netFlags are the flags that make a process a node.
+type netFlags struct {
+	listen, advertise      string
+	allowSpawn             bool
+	peers                  []string
+	tlsCert, tlsKey, tlsCA string
+	listenDefault          string
+}
+
+func nodeFlags(fs *flag.FlagSet, listenDefault string) *netFlags {
+	nf := &netFlags{listenDefault: listenDefault}
+	fs.StringVar(&nf.listen, "listen", listenDefault, "host:port this node listens on (loopback unless you name another interface)")
+	fs.StringVar(&nf.advertise, "advertise", "", "host:port peers reach this node at, if not the listen address")
+	fs.BoolVar(&nf.allowSpawn, "allow-remote-spawn", false, "run scripts that peers send (code execution by design: trusted peers only)")
+	fs.Func("peer", "host:port of another node scripts may use (repeatable, or comma-separated)", func(v string) error {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				nf.peers = append(nf.peers, p)
+			}
+		}
+		return nil
+	})
+	fs.StringVar(&nf.tlsCert, "tls-cert", "", "PEM certificate of this node (with -tls-key): TLS between nodes")
+	fs.StringVar(&nf.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
+	fs.StringVar(&nf.tlsCA, "tls-ca", "", "PEM CA that peers' certificates must chain to (mutual TLS)")
+	return nf
+}
+
+// config returns the NodeConfig the flags ask for, or nil when they ask
+// for none (no -listen and need is false).
+func (nf *netFlags) config(need bool) (*actor.NodeConfig, error) {
+	if nf.listen == "" && !need && !nf.allowSpawn {
+		return nil, nil
+	}
+	nc := &actor.NodeConfig{Listen: nf.listen, Advertise: nf.advertise, AllowRemoteSpawn: nf.allowSpawn, Peers: nf.peers}
+	var err error
+	nc.TLS, err = loadTLS(nf.tlsCert, nf.tlsKey, nf.tlsCA)
+	return nc, err
+}
+
+// loadTLS builds a mutual-TLS configuration from PEM files; nil when none
+// is given.
+func loadTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
+	if certFile == "" && keyFile == "" && caFile == "" {
+		return nil, nil
+	}
+	if certFile == "" || keyFile == "" || caFile == "" {
+		return nil, errors.New("TLS needs -tls-cert, -tls-key and -tls-ca together")
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("-tls-cert/-tls-key: %w", err)
+	}
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("-tls-ca: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("-tls-ca: %s holds no PEM certificate", caFile)
+	}
+	return &tls.Config{
+		MinVersion:   tls.VersionTLS13,
+		Certificates: []tls.Certificate{cert},
+		RootCAs:      pool,
+		ClientCAs:    pool,
+		ClientAuth:   tls.RequireAndVerifyClientCert,
+	}, nil
+}
+
+func node(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("murmur node", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cores := fs.Int("cores", 0, "cores to use (GOMAXPROCS) (0: all of them)")
+	maxSteps := fs.Uint64("max-steps", 0, "per-message execution step limit of every actor (0: none)")
+	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	nf := nodeFlags(fs, "127.0.0.1:7001")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. Flags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 || *cores < 0 {
+		fs.Usage()
+		return 2
+	}
+	if *cores > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*cores))
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "murmur node: -log-level: %v\n", err)
+		return 2
+	}
+	nc, err := nf.config(true)
+	if err != nil {
+		fmt.Fprintf(stderr, "murmur node: %v\n", err)
+		return 2
+	}
+	var mu sync.Mutex
+	sys, err := actor.NewSystem(actor.Config{
+		FS:       fstest.MapFS{}, // no local files: a node's scripts come from peers
+		Clock:    true,
+		MaxSteps: *maxSteps,
+		Node:     nc,
+		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Print: func(from actor.Address, msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(stdout, msg)
+		},
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "murmur node: %v\n", err)
+		return 1
+	}
+	spawn := "refuses code from peers (start with -allow-remote-spawn to accept it)"
+	if nc.AllowRemoteSpawn {
+		spawn = "runs code from peers"
+	}
+	mu.Lock()
+	fmt.Fprintf(stdout, "murmur node listening on %s; %s\n", sys.Node(), spawn)
+	mu.Unlock()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := sys.Shutdown(sctx); err != nil {
+		fmt.Fprintf(stderr, "murmur node: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,229 @@
+// Tests with real node processes on loopback: the murmur binary is built
+// once, nodes run as `murmur node`, applications as `murmur run -peer`, and
+// nodes are killed with SIGKILL. Every process is killed and waited for
+// when its test ends.
+
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	binErr    error
+	binDir    string
+)
+
+// murmurBinary builds cmd/murmur once for the package's tests.
+func murmurBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the murmur binary and runs node processes")
+	}
+	buildOnce.Do(func() {
+		binDir, binErr = os.MkdirTemp("", "murmur-nodes")
+		if binErr != nil {
+			return
+		}
+		binPath = filepath.Join(binDir, "murmur")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// proc is a murmur process whose stdout lines a test reads as they come.
+type proc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	lines  chan string
+	stderr *lockedBuffer
+	done   chan struct{}
+	status int
+}
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func start(t *testing.T, args ...string) *proc {
+	t.Helper()
+	p := &proc{t: t, cmd: exec.Command(murmurBinary(t), args...), lines: make(chan string, 1000),
+		stderr: new(lockedBuffer), done: make(chan struct{})}
+	p.cmd.Stderr = p.stderr
+	out, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		io.Copy(io.Discard, out)
+		close(p.lines)
+		err := p.cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); ok {
+			p.status = ee.ExitCode()
+		} else if err != nil {
+			p.status = -1
+		}
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.done
+	})
+	return p
+}
+
+// expect returns the next stdout line that matches re, failing the test
+// if the process ends or none comes within the timeout.
+func (p *proc) expect(re string, timeout time.Duration) []string {
+	p.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.After(timeout)
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if !ok {
+				p.t.Fatalf("%v ended before printing %q; stderr:\n%s", p.cmd.Args, re, p.stderr.String())
+			}
+			p.t.Logf("%s: %s", filepath.Base(p.cmd.Args[1]), line)
+			if m := rx.FindStringSubmatch(line); m != nil {
+				return m
+			}
+		case <-deadline:
+			p.t.Fatalf("%v printed no %q within %v; stderr:\n%s", p.cmd.Args, re, timeout, p.stderr.String())
+		}
+	}
+}
+
+// wait waits for the process to exit and returns its status.
+func (p *proc) wait(timeout time.Duration) int {
+	p.t.Helper()
+	for {
+		select {
+		case line, ok := <-p.lines:
+			if ok {
+				p.t.Logf("%s: %s", filepath.Base(p.cmd.Args[1]), line)
+			}
+			continue
+		case <-p.done:
+			return p.status
+		case <-time.After(timeout):
+			p.t.Fatalf("%v still running after %v; stderr:\n%s", p.cmd.Args, timeout, p.stderr.String())
+		}
+	}
+}
+
+// startNode starts `murmur node` on a free loopback port and returns it
+// with its address once it is ready.
+func startNode(t *testing.T, args ...string) (*proc, string) {
+	t.Helper()
+	p := start(t, append([]string{"node", "-listen", "127.0.0.1:0"}, args...)...)
+	m := p.expect(`^murmur node listening on (127\.0\.0\.1:\d+);`, 30*time.Second)
+	return p, m[1]
+}
+
+// TestNodesJob runs a job over three node processes and kills one while it
+// holds work: the application is told, and resends the lost items to a
+// worker it respawns on a surviving node; every item is accounted for.
+func TestNodesJob(t *testing.T) {
+	nodes := map[string]*proc{}
+	var addrs []string
+	for i := 0; i < 3; i++ {
+		p, addr := startNode(t, "-allow-remote-spawn")
+		nodes[addr] = p
+		addrs = append(addrs, addr)
+	}
+	victim := addrs[1]
+	const n = 60
+	app := start(t, "run", "-peer", strings.Join(addrs, ","), "testdata/nodes/job.star", fmt.Sprint(n), victim)
+	app.expect(`^greetings from 3 nodes$`, 30*time.Second) // from each node back to the app
+	app.expect(`^kill `+regexp.QuoteMeta(victim)+`$`, 30*time.Second)
+	nodes[victim].cmd.Process.Signal(syscall.SIGKILL)
+	app.expect(`^notice: terminated node unreachable: `+regexp.QuoteMeta(victim)+`$`, 10*time.Second)
+	app.expect(`^lost 20 items: .*node unreachable`, 10*time.Second)
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += i * i
+	}
+	app.expect(fmt.Sprintf(`^done %d items, 20 resent, sum %d$`, n, sum), 30*time.Second)
+	if st := app.wait(30 * time.Second); st != 0 {
+		t.Fatalf("job exited with %d; stderr:\n%s", st, app.stderr.String())
+	}
+	// The surviving nodes still serve: nothing of theirs was lost.
+	for _, a := range []string{addrs[0], addrs[2]} {
+		select {
+		case <-nodes[a].done:
+			t.Errorf("node %s ended; stderr:\n%s", a, nodes[a].stderr.String())
+		default:
+		}
+	}
+}
+
+// TestNodesRequestToKilledNode checks that a request to an actor whose node
+// was killed fails at once as unreachable, not at its 30 s timeout.
+func TestNodesRequestToKilledNode(t *testing.T) {
+	node, addr := startNode(t, "-allow-remote-spawn")
+	app := start(t, "run", "-peer", addr, "testdata/nodes/late.star")
+	app.expect(`^kill `+regexp.QuoteMeta(addr)+`$`, 30*time.Second)
+	node.cmd.Process.Signal(syscall.SIGKILL)
+	app.expect(`^notice: node unreachable: `+regexp.QuoteMeta(addr)+`$`, 10*time.Second)
+	if st := app.wait(20 * time.Second); st != 1 {
+		t.Fatalf("status %d, want 1", st)
+	}
+	if e := app.stderr.String(); !strings.Contains(e, "node unreachable: "+addr) || strings.Contains(e, "timed out") {
+		t.Fatalf("stderr:\n%s", e)
+	}
+}
+
+// TestNodesRefuseRemoteSpawn checks that a node started without
+// -allow-remote-spawn refuses code from peers with a clear error.
+func TestNodesRefuseRemoteSpawn(t *testing.T) {
+	_, addr := startNode(t)
+	app := start(t, "run", "-peer", addr, "testdata/nodes/refused.star")
+	if st := app.wait(30 * time.Second); st != 1 {
+		t.Fatalf("status %d, want 1", st)
+	}
+	want := "remote spawn refused: node " + addr + " does not run code sent by peers"
+	if e := app.stderr.String(); !strings.Contains(e, want) || !strings.Contains(e, "--allow-remote-spawn") ||
+		!strings.Contains(e, "refused.star:2:10: in main") {
+		t.Fatalf("stderr does not say %q with the script's position:\n%s", want, e)
+	}
+}
