@@ -24,6 +24,9 @@
 //     Primes.Run runs count_primes(PrimesLimit) in k of them at once.
 //   - W5 big payload: MoveMurmur and MoveProto bounce a buffer between two
 //     actors, by ownership transfer or by copy, and report one one-way move.
+//   - W2R and W3R: W2 and W3 between two processes over loopback, murmur
+//     nodes beside raw protoactor remote (remote.go: StartNode, then the
+//     Remote functions); not in the default report (-only R).
 //
 // The scripts are in Scripts. In the benchmarks, ns/op is the time of one
 // unit of work (an actor spawned, a round trip, a message, k runs of

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -226,4 +227,30 @@ func TestNodesRefuseRemoteSpawn(t *testing.T) {
 		!strings.Contains(e, "refused.star:2:10: in main") {
 		t.Fatalf("stderr does not say %q with the script's position:\n%s", want, e)
 	}
+}
+
+// TestNodesWordcount runs examples/wordcount over three node processes, as
+// the README shows, and checks it counts the same as the embedded run.
+func TestNodesWordcount(t *testing.T) {
+	var addrs []string
+	for i := 0; i < 3; i++ {
+		_, addr := startNode(t, "-allow-remote-spawn")
+		addrs = append(addrs, addr)
+	}
+	app := start(t, "run", "-peer", strings.Join(addrs, ","), "../../examples/wordcount/main.star", "testdata/corpus", "3")
+	app.expect(`^8 files, 234590 words, 190 distinct$`, 60*time.Second)
+	m := app.expect(`^counted on (\d) nodes: (.*)$`, 10*time.Second)
+	if m[1] != "3" || m[2] != strings.Join(sortedCopy(addrs), ", ") {
+		t.Errorf("counted on %s nodes: %s; want the three nodes %v", m[1], m[2], addrs)
+	}
+	app.expect(`^   47108  the$`, 10*time.Second)
+	if st := app.wait(30 * time.Second); st != 0 {
+		t.Fatalf("status %d; stderr:\n%s", st, app.stderr.String())
+	}
+}
+
+func sortedCopy(s []string) []string {
+	c := append([]string(nil), s...)
+	slices.Sort(c)
+	return c
 }

@@ -6,6 +6,7 @@
 //	go run ./bench/cmd/report                      # everything, 3 runs, a few minutes on 2 cores
 //	go run ./bench/cmd/report -only W1 -w1 1000000 -runs 1
 //	go run ./bench/cmd/report -json > report.json
+//	go run ./bench/cmd/report -only R              # W2 and W3 between two processes (W2R, W3R)
 //
 // Progress goes to stderr, the table (or JSON) to stdout.
 package main
@@ -31,6 +32,8 @@ type options struct {
 	w2     int             // round trips in W2
 	w3     int             // messages in W3
 	w5max  int             // largest W5 payload, in MiB
+	w2r    int             // round trips in W2R
+	w3r    int             // messages in W3R
 }
 
 func main() {
@@ -38,11 +41,13 @@ func main() {
 	var only string
 	flag.IntVar(&o.runs, "runs", 3, "runs of every workload; the table shows medians")
 	flag.BoolVar(&o.asJSON, "json", false, "print JSON instead of a table")
-	flag.StringVar(&only, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5); empty means all")
+	flag.StringVar(&only, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5, and W2R,W3R or R for both, which run only when named); empty means W1 to W5")
 	flag.IntVar(&o.w1, "w1", 100_000, "actors spawned in W1")
 	flag.IntVar(&o.w2, "w2", 100_000, "round trips in W2")
 	flag.IntVar(&o.w3, "w3", 1_000_000, "messages in W3")
 	flag.IntVar(&o.w5max, "w5max", 256, "largest W5 payload in MiB (1, 64 and 256 are measured up to it)")
+	flag.IntVar(&o.w2r, "w2r", 20_000, "round trips in W2R (W2 between two processes)")
+	flag.IntVar(&o.w3r, "w3r", 200_000, "messages in W3R (W3 between two processes)")
 	flag.Parse()
 	o.only = make(map[string]bool)
 	for _, w := range strings.Split(only, ",") {
@@ -50,8 +55,8 @@ func main() {
 			o.only[w] = true
 		}
 	}
-	if o.runs < 1 || o.w1 < 1 || o.w2 < 1 || o.w3 < 1 || o.w5max < 1 {
-		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3 and -w5max must be at least 1")
+	if o.runs < 1 || o.w1 < 1 || o.w2 < 1 || o.w3 < 1 || o.w5max < 1 || o.w2r < 1 || o.w3r < 1 {
+		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3, -w5max, -w2r and -w3r must be at least 1")
 		os.Exit(2)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
@@ -127,6 +132,14 @@ func measure(ctx context.Context, o options) ([]*row, error) {
 	}
 	if want("W5") {
 		rs, run := w5(o.w5max)
+		rows, runs = append(rows, rs...), append(runs, run)
+	}
+	if wantRemote(o, "W2R") {
+		rs, run := w2r(o.w2r)
+		rows, runs = append(rows, rs...), append(runs, run)
+	}
+	if wantRemote(o, "W3R") {
+		rs, run := w3r(o.w3r)
 		rows, runs = append(rows, rs...), append(runs, run)
 	}
 	if len(rows) == 0 {
