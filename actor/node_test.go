@@ -16,7 +16,15 @@ package actor_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
+	"math/big"
+	"net"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -200,4 +208,179 @@ func TestNodeLossFailsRequests(t *testing.T) {
 		t.Fatalf("request to a node that shut down: %v", err)
 	}
 	t.Logf("failed after %v: %v", time.Since(start), err)
+}
+
+func TestNodePools(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, actor.NodeConfig{})
+	b := newSystem(t, actor.Config{FS: fstest.MapFS{}, Node: &actor.NodeConfig{AllowRemoteSpawn: true}})
+	mod, err := a.Load("echo.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Workers spread over b and a itself.
+	p, err := a.NewPool(ctx, mod, actor.PoolOptions{Size: 4, Nodes: []string{b.Node(), a.Node()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := map[string]int{}
+	for _, w := range p.Workers() {
+		on[w.Node]++
+	}
+	if on[a.Node()] != 2 || on[b.Node()] != 2 {
+		t.Fatalf("workers on %v", on)
+	}
+	items := []any{"a", "b", "c", "d", "e", "f", "g", "h"}
+	got, err := p.Map(ctx, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[any]bool{}
+	for i, v := range got {
+		m := v.(map[string]any)
+		if m["echo"] != items[i] {
+			t.Fatalf("item %d: %v", i, m)
+		}
+		by[m["by"]] = true
+	}
+	if len(by) != 2 {
+		t.Fatalf("answered by %v, want both nodes", by)
+	}
+	if err := p.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	// A pool is reachable from another node by its address.
+	local, err := a.NewPool(ctx, mod, actor.PoolOptions{Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ans map[string]any
+	if err := b.Request(ctx, local.Address(), "via pool", &ans); err != nil || ans["echo"] != "via pool" {
+		t.Fatalf("request to a pool of another node: %v, %v", ans, err)
+	}
+}
+
+func TestNodeTransferBecomesCopy(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, actor.NodeConfig{})
+	b := newNode(t, actor.NodeConfig{})
+	echo := spawn(t, b, "echo.star", actor.SpawnOptions{})
+	buf := []byte("moved across nodes")
+	var got map[string]any
+	if err := a.Request(ctx, echo, map[string]any{"b": actor.Transfer(buf)}, &got); err != nil {
+		t.Fatal(err)
+	}
+	echoed, ok := got["echo"].(map[string]any)["b"].([]byte)
+	if !ok || string(echoed) != string(buf) {
+		t.Fatalf("answer %#v", got)
+	}
+}
+
+func TestNodeGuestsStopWithTheirParentsNode(t *testing.T) {
+	ctx := context.Background()
+	b := newSystem(t, actor.Config{FS: fstest.MapFS{}, Node: &actor.NodeConfig{AllowRemoteSpawn: true}})
+	a, err := actor.NewSystem(actor.Config{FS: nodeScripts, Node: &actor.NodeConfig{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod, err := a.Load("echo.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kid, err := a.Spawn(ctx, mod, actor.SpawnOptions{Node: b.Node()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Request(ctx, kid, 1, nil); err != nil { // b now has a connection back to a
+		t.Fatal(err)
+	}
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, err := b.Stats(kid)
+		if errors.Is(err, actor.ErrUnknownActor) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%v still runs on %s after its parent's node shut down", kid, b.Node())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// testTLS makes a certificate for 127.0.0.1 signed by ca, and returns the
+// mutual-TLS configuration a node uses with it.
+func testTLS(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey) *tls.Config {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "murmur node"},
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca)
+	return &tls.Config{
+		MinVersion:   tls.VersionTLS13,
+		Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		RootCAs:      pool, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert,
+	}
+}
+
+// testCA makes a certificate authority.
+func testCA(t *testing.T) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "murmur test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ca, key
+}
+
+func TestNodeTLS(t *testing.T) {
+	ctx := context.Background()
+	ca, caKey := testCA(t)
+	a := newNode(t, actor.NodeConfig{TLS: testTLS(t, ca, caKey)})
+	b := newNode(t, actor.NodeConfig{TLS: testTLS(t, ca, caKey)})
+	echo := spawn(t, b, "echo.star", actor.SpawnOptions{})
+	var got map[string]any
+	if err := a.Request(ctx, echo, "over TLS", &got); err != nil || got["echo"] != "over TLS" {
+		t.Fatalf("answer %v, %v", got, err)
+	}
+	// A peer without a certificate from the CA gets nowhere, and is told so
+	// before its request times out.
+	other, otherKey := testCA(t)
+	c := newNode(t, actor.NodeConfig{TLS: testTLS(t, other, otherKey)})
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	err := c.Request(cctx, echo, "let me in", nil)
+	if !errors.Is(err, actor.ErrNodeUnreachable) {
+		t.Fatalf("request from a node with a foreign certificate: %v", err)
+	}
 }
