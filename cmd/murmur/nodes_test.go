@@ -7,8 +7,17 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -253,4 +262,91 @@ func sortedCopy(s []string) []string {
 	c := append([]string(nil), s...)
 	slices.Sort(c)
 	return c
+}
+
+// writeTLS writes a CA and a certificate for 127.0.0.1 it signs, as PEM
+// files, and returns the -tls-* flags that use them.
+func writeTLS(t *testing.T, dir string) []string {
+	t.Helper()
+	newKey := func() *ecdsa.PrivateKey {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k
+	}
+	caKey, key := newKey(), newKey()
+	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, _ := x509.ParseCertificate(caDER)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "node"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		NotBefore:   time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+		KeyUsage:    x509.KeyUsageDigitalSignature}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]*pem.Block{
+		"ca.pem":   {Type: "CERTIFICATE", Bytes: caDER},
+		"node.pem": {Type: "CERTIFICATE", Bytes: der},
+		"node.key": {Type: "EC PRIVATE KEY", Bytes: keyDER},
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), pem.EncodeToMemory(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{"-tls-cert", filepath.Join(dir, "node.pem"), "-tls-key", filepath.Join(dir, "node.key"),
+		"-tls-ca", filepath.Join(dir, "ca.pem")}
+}
+
+// TestNodesTLS runs a node and an application with mutual TLS, and checks
+// that an application without it cannot reach the node.
+func TestNodesTLS(t *testing.T) {
+	tlsFlags := writeTLS(t, t.TempDir())
+	_, addr := startNode(t, append([]string{"-allow-remote-spawn"}, tlsFlags...)...)
+	app := start(t, append(append([]string{"run", "-peer", addr}, tlsFlags...), "testdata/nodes/hello.star")...)
+	app.expect(`^7 squared on `+regexp.QuoteMeta(addr)+`: 49$`, 30*time.Second)
+	if st := app.wait(30 * time.Second); st != 0 {
+		t.Fatalf("status %d; stderr:\n%s", st, app.stderr.String())
+	}
+	plain := start(t, "run", "-peer", addr, "testdata/nodes/hello.star")
+	if st := plain.wait(30 * time.Second); st != 1 || !strings.Contains(plain.stderr.String(), "node unreachable") {
+		t.Fatalf("plaintext application: status %d; stderr:\n%s", st, plain.stderr.String())
+	}
+}
+
+func TestNodeFlags(t *testing.T) {
+	dir := t.TempDir()
+	tlsFlags := writeTLS(t, dir)
+	tests := []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"node", "-tls-cert", tlsFlags[1]}, 2, "TLS needs -tls-cert, -tls-key and -tls-ca together"},
+		{[]string{"node", "-tls-cert", tlsFlags[1], "-tls-key", tlsFlags[3], "-tls-ca", filepath.Join(dir, "nope.pem")}, 2, "-tls-ca: open"},
+		{[]string{"node", "-tls-cert", tlsFlags[3], "-tls-key", tlsFlags[3], "-tls-ca", tlsFlags[5]}, 2, "-tls-cert/-tls-key:"},
+		{[]string{"node", "-tls-cert", tlsFlags[1], "-tls-key", tlsFlags[3], "-tls-ca", tlsFlags[3]}, 2, "holds no PEM certificate"},
+		{[]string{"node", "-listen", "nonsense"}, 1, `listen address "nonsense"`},
+		{[]string{"node", "extra"}, 2, "Usage: murmur node"},
+		{[]string{"run", "-listen", "127.0.0.1:99999", "testdata/hello.star"}, 1, "bad port"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		if st := cli(tt.args, &stdout, &stderr); st != tt.status || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("murmur %v: status %d, stderr %q; want %d and %q", tt.args, st, stderr.String(), tt.status, tt.stderr)
+		}
+	}
 }
