@@ -118,7 +118,7 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 
 func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOptions) (Address, error) {
 	s := h.ref.sys
-	mod, err := s.Load(path)
+	mod, err := s.loadFor(h.ref.mod, path)
 	if err != nil {
 		return Address{}, err
 	}
@@ -248,7 +248,7 @@ func (h *host) Print(msg string) {
 
 func (h *host) Pool(path string, args serialize.Envelope, opts interp.PoolOptions) (Address, error) {
 	s := h.ref.sys
-	mod, err := s.Load(path)
+	mod, err := s.loadFor(h.ref.mod, path)
 	if err != nil {
 		return Address{}, err
 	}

@@ -95,8 +95,9 @@ type node struct {
 	down    sync.Map       // node address -> time.Time: lost, unreachable until then
 	code    codeCache
 
-	mu    sync.Mutex
-	guest map[string][]Address // actors spawned here for a peer, by the peer's node
+	mu     sync.Mutex
+	closed bool                       // no more control requests
+	guest  map[string]map[string]bool // ids of the actors spawned here for a peer, by the peer's node
 }
 
 // startNode starts protoactor's remote on the system's protoactor system.
@@ -135,7 +136,7 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		}
 	}()
 	r.Start()
-	n := &node{remote: r, cfg: nc, guest: make(map[string][]Address)}
+	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
 	n.code.init()
 	s.n = n
 	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
@@ -155,6 +156,9 @@ func (s *System) stopNode() {
 	if s.n == nil {
 		return
 	}
+	s.n.mu.Lock()
+	s.n.closed = true
+	s.n.mu.Unlock()
 	s.n.ctl.Wait()
 	s.proto.EventStream.Unsubscribe(s.n.sub)
 	s.n.remote.Shutdown(true)
@@ -227,8 +231,8 @@ func (s *System) nodeLost(node string) {
 	guests := s.n.guest[node]
 	delete(s.n.guest, node)
 	s.n.mu.Unlock()
-	for _, a := range guests {
-		if r := s.local(a); r != nil {
+	for id := range guests {
+		if r := s.local(Address{Node: s.node, ID: id}); r != nil {
 			r.cancel("the node of its parent, " + node + ", is unreachable")
 			s.proto.Root.Stop(r.pid)
 		}
@@ -309,6 +313,35 @@ func terminationReason(m *proto.Terminated) string {
 	return "stopped"
 }
 
+// forgetGuest drops a stopped actor from the guests of the peer that
+// spawned it.
+func (s *System) forgetGuest(r *actorRef) {
+	r.mu.Lock()
+	peer := r.ext().guestOf
+	r.mu.Unlock()
+	if peer == "" || s.n == nil {
+		return
+	}
+	s.n.mu.Lock()
+	defer s.n.mu.Unlock()
+	if g := s.n.guest[peer]; g != nil {
+		delete(g, r.addr.ID)
+		if len(g) == 0 {
+			delete(s.n.guest, peer)
+		}
+	}
+}
+
+// loadFor loads the script at path for a child of an actor running parent:
+// from the application's root, or, for an actor a peer started here, from
+// the files that peer sent with it.
+func (s *System) loadFor(parent *Module, path string) (*Module, error) {
+	if s.n == nil || parent.Engine() == s.engine {
+		return s.Load(path)
+	}
+	return s.n.code.load(parent.Engine(), path)
+}
+
 // watchRelay returns the process that receives protoactor's Terminated
 // notices for the remote actors r watches and hands them to r as messages,
 // which a main blocked in recv() can read (a system message to r itself
@@ -364,11 +397,14 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 		return
 	}
 	s := c.sys
-	if s.closing.Load() {
+	s.n.mu.Lock()
+	if s.n.closed || s.closing.Load() {
+		s.n.mu.Unlock()
 		s.answerError(sender, ErrShutdown)
 		return
 	}
 	s.n.ctl.Add(1)
+	s.n.mu.Unlock()
 	go func() {
 		defer s.n.ctl.Done()
 		reply, err := s.handleControl(w, sender)

@@ -44,6 +44,17 @@ def receive(msg):
 def tag(pid):
     return "echo@" + pid.node
 `)},
+	// chain spawns a chain of n actors of itself, on the node it runs on;
+	// asked for "stray", it spawns a script its sender did not send.
+	"chain.star": {Data: []byte(`
+def receive(n):
+    if n == "stray":
+        spawn("forward.star")
+    elif n == 0:
+        reply(self().node)
+    else:
+        reply(request(spawn("chain.star"), n - 1))
+`)},
 	// forward sends what it gets to the address in the message and relays
 	// the answer: messaging from a remote node back to this one.
 	"forward.star": {Data: []byte(`
@@ -148,6 +159,24 @@ func TestNodeRemoteSpawnWatchStop(t *testing.T) {
 	// A second spawn of the same script sends no source and reuses b's module.
 	if _, err := a.Spawn(ctx, mod, actor.SpawnOptions{Node: b.Node()}); err != nil {
 		t.Fatal(err)
+	}
+	// An actor a peer started spawns the scripts it was sent with, there.
+	chain, err := a.Load("chain.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := a.Spawn(ctx, chain, actor.SpawnOptions{Node: b.Node()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var where string
+	if err := a.Request(ctx, head, 3, &where); err != nil || where != b.Node() {
+		t.Fatalf("chain answered %q, %v", where, err)
+	}
+	err = a.Request(ctx, head, "stray", nil)
+	if err == nil || !strings.Contains(err.Error(), "forward.star: no such file") ||
+		!strings.Contains(err.Error(), "only the scripts that peer sent") {
+		t.Fatalf("spawning a script the peer did not send: %v", err)
 	}
 
 	// From a script, with watch and stop across nodes.

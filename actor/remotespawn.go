@@ -153,9 +153,38 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 		return nil, err
 	}
 	s.n.mu.Lock()
-	s.n.guest[peer] = append(s.n.guest[peer], addr)
+	if r := s.local(addr); r != nil {
+		r.mu.Lock()
+		if r.terminated { // stopped at once: nothing to remember
+			r.mu.Unlock()
+		} else {
+			r.ext().guestOf = peer
+			r.mu.Unlock()
+			if s.n.guest[peer] == nil {
+				s.n.guest[peer] = make(map[string]bool)
+			}
+			s.n.guest[peer][addr.ID] = true
+		}
+	}
 	s.n.mu.Unlock()
 	return map[string]any{"address": addr}, nil
+}
+
+// load compiles the script at path from the files of the bundle eng was
+// made for (a peer's script spawning another it sent), once per bundle.
+func (c *codeCache) load(eng *interp.Engine, path string) (*Module, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	key := fmt.Sprintf("%p\x00%s", eng, path)
+	if m, ok := c.modules[key]; ok {
+		return m, nil
+	}
+	m, err := eng.Load(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w (an actor a peer started here can spawn only the scripts that peer sent with it)", err)
+	}
+	c.modules[key] = m
+	return m, nil
 }
 
 // module returns the module for script in the bundle files (path -> hash),

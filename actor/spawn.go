@@ -90,6 +90,7 @@ type refExtras struct {
 	watchers []Address    // guarded by mu
 	remote   []Address    // children on other nodes; guarded by mu
 	relay    *proto.PID   // where remote termination notices come; guarded by mu
+	guestOf  string       // the peer node that spawned it here, if one did; guarded by mu
 }
 
 // ext returns the actor's extras, making them on first use.
@@ -265,6 +266,10 @@ func (a *scriptActor) Receive(c proto.Context) {
 	case *envelope:
 		a.handle(c, m)
 	case *wire.Envelope: // from another node
+		if m.ErrorCode != 0 { // an error answer is for reply slots only
+			a.ref.sys.logger.Warn("error answer sent to an actor", "actor", a.ref.addr, "error", m.Error)
+			return
+		}
 		a.handle(c, fromWire(m, c.Sender()))
 	case *runMain:
 		a.runMain(c, m)
@@ -511,6 +516,7 @@ func (r *actorRef) terminate() {
 		r.sys.proto.ProcessRegistry.Remove(relay)
 	}
 	r.mu.Unlock()
+	r.sys.forgetGuest(r)
 	r.ext().asks = nil
 	r.mu.Lock()
 	r.ended = true
