@@ -41,10 +41,33 @@
 // Akka. A request to one fails at once with ErrUnknownActor or ErrStopped.
 // Every request has a deadline (ctx's, or Config.RequestTimeout).
 //
+// # Nodes
+//
+// With Config.Node a System is a node: it listens (on loopback unless told
+// otherwise, with TLS if given) through protoactor-go's remote package, and
+// reaches other nodes' actors by their addresses, whose Node is the other
+// node's "host:port". Send, Request, Stop, and in scripts send, request,
+// reply, ask, watch and stop work the same on either kind of address.
+//
+//	sys, err := actor.NewSystem(actor.Config{Node: &actor.NodeConfig{Listen: "127.0.0.1:7001"}})
+//	w, err := sys.Spawn(ctx, mod, actor.SpawnOptions{Node: "127.0.0.1:7002"}) // runs there
+//	err = sys.Request(ctx, w, "work", &answer)
+//
+// Between nodes an envelope travels as a protobuf message (protoactor's
+// remote carries nothing else) whose body is the msgpack message; a
+// transferred buffer is copied across, its sender's handle detached all the
+// same. Requests waiting on a node whose connection is lost fail at once
+// with ErrNodeUnreachable, and watchers of its actors are told "node
+// unreachable". Spawning on another node sends the script and the
+// libraries it loads by content hash; each node compiles a bundle once. A
+// node refuses code from peers (ErrRemoteSpawnRefused) unless
+// NodeConfig.AllowRemoteSpawn is set; NodeConfig says whom a node trusts.
+//
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrMailboxFull, ErrNameTaken, ErrShutdown,
+// ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNotNode,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).
