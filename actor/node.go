@@ -143,12 +143,39 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		return fmt.Errorf("actor: node: %s is taken", controlID)
 	}
 	n.sub = s.proto.EventStream.SubscribeWithPredicate(func(e any) {
-		s.nodeLost(e.(*remote.EndpointTerminatedEvent).Address)
+		switch e := e.(type) {
+		case *remote.EndpointTerminatedEvent:
+			s.nodeLost(e.Address)
+		case *proto.DeadLetterEvent:
+			s.remoteDeadLetter(e)
+		}
 	}, func(e any) bool {
-		_, ok := e.(*remote.EndpointTerminatedEvent)
-		return ok
+		switch e := e.(type) {
+		case *remote.EndpointTerminatedEvent:
+			return true
+		case *proto.DeadLetterEvent:
+			_, ok := e.Message.(*wire.Envelope)
+			return ok
+		}
+		return false
 	})
 	return nil
+}
+
+// remoteDeadLetter accounts for a message from a peer that reached no
+// actor here, or one protoactor could not send to a peer: it goes to
+// murmur's dead letters like any other. (A requester has been answered by
+// protoactor already.)
+func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
+	w := e.Message.(*wire.Envelope)
+	if w.ErrorCode != 0 || e.PID == nil {
+		return
+	}
+	why := "no such actor"
+	if s.remoteNode(s.address(e.PID)) {
+		why = "node unreachable"
+	}
+	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
 }
 
 // stopNode stops the remote transport, after the actors have stopped.

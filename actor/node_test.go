@@ -123,6 +123,19 @@ func TestNodeMessagingBothWays(t *testing.T) {
 		t.Fatalf("answer %v", got)
 	}
 
+	// A message to a missing actor of another node is a dead letter there.
+	before := b.DeadLetters()
+	if err := a.Send(ctx, actor.Address{Node: b.Node(), ID: "nobody"}, "lost?"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for b.DeadLetters() == before && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if b.DeadLetters() != before+1 {
+		t.Fatalf("dead letters on %s: %d, want %d", b.Node(), b.DeadLetters(), before+1)
+	}
+
 	// Errors keep their identity across nodes.
 	err := a.Request(ctx, actor.Address{Node: b.Node(), ID: "nobody"}, 1, nil)
 	if !errors.Is(err, actor.ErrUnknownActor) {

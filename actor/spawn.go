@@ -271,6 +271,12 @@ func (a *scriptActor) Receive(c proto.Context) {
 			return
 		}
 		a.handle(c, fromWire(m, c.Sender()))
+	case *proto.DeadLetterResponse:
+		// protoactor's answer to a message this actor sent that reached no
+		// one: a missing actor on another node, or a node it could not reach.
+		if s := a.ref.sys; m.Target != nil {
+			s.dead.add(s.address(m.Target), "no such actor, or its node unreachable")
+		}
 	case *runMain:
 		a.runMain(c, m)
 	case *proto.Started:

@@ -37,14 +37,16 @@ func nodeFlags(fs *flag.FlagSet, listenDefault string) *netFlags {
 	fs.StringVar(&nf.listen, "listen", listenDefault, "host:port this node listens on (loopback unless you name another interface)")
 	fs.StringVar(&nf.advertise, "advertise", "", "host:port peers reach this node at, if not the listen address")
 	fs.BoolVar(&nf.allowSpawn, "allow-remote-spawn", false, "run scripts that peers send (code execution by design: trusted peers only)")
-	fs.Func("peer", "host:port of another node scripts may use (repeatable, or comma-separated)", func(v string) error {
+	peer := func(v string) error {
 		for _, p := range strings.Split(v, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				nf.peers = append(nf.peers, p)
 			}
 		}
 		return nil
-	})
+	}
+	fs.Func("peer", "host:port of another node scripts may use (repeatable, or comma-separated)", peer)
+	fs.Func("node", "the same as -peer", peer)
 	fs.StringVar(&nf.tlsCert, "tls-cert", "", "PEM certificate of this node (with -tls-key): TLS between nodes")
 	fs.StringVar(&nf.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
 	fs.StringVar(&nf.tlsCA, "tls-ca", "", "PEM CA that peers' certificates must chain to (mutual TLS)")
