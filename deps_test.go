@@ -19,7 +19,8 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/actor": {"github.com/asynkron/protoactor-go/actor", "go.starlark.net/starlark",
 		"github.com/murmur-go/murmur/interp", "github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize",
 		"github.com/asynkron/protoactor-go/remote", "github.com/asynkron/protoactor-go/eventstream",
-		"google.golang.org/grpc", "google.golang.org/grpc/credentials", "github.com/murmur-go/murmur/actor/internal/wire"},
+		"google.golang.org/grpc", "google.golang.org/grpc/credentials", "google.golang.org/grpc/codes", "google.golang.org/grpc/status",
+		"github.com/murmur-go/murmur/actor/internal/wire"},
 	// wire is the protobuf message envelopes cross nodes in.
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",

@@ -19,7 +19,9 @@ import (
 	"github.com/asynkron/protoactor-go/eventstream"
 	"github.com/asynkron/protoactor-go/remote"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
 
 	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/serialize"
@@ -112,16 +114,15 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	if err != nil || port < 0 || port > 65535 {
 		return fmt.Errorf("actor: node: listen address %q: bad port", listen)
 	}
-	opts := []remote.ConfigOption{
-		remote.WithServerOptions(grpc.MaxRecvMsgSize(maxWireMessage)),
-	}
+	server := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxWireMessage), grpc.StreamInterceptor(s.recoverPeer)}
+	opts := []remote.ConfigOption{remote.WithServerOptions(server...)}
 	if nc.Advertise != "" {
 		opts = append(opts, remote.WithAdvertisedHost(nc.Advertise))
 	}
 	if nc.TLS != nil {
 		creds := credentials.NewTLS(nc.TLS)
 		opts = append(opts,
-			remote.WithServerOptions(grpc.Creds(creds), grpc.MaxRecvMsgSize(maxWireMessage)),
+			remote.WithServerOptions(append(server, grpc.Creds(creds))...),
 			remote.WithDialOptions(grpc.WithTransportCredentials(creds)))
 	} else if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		s.logger.Warn("node listens beyond loopback without TLS: any host that reaches it can message its actors",
@@ -176,6 +177,20 @@ func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
 		why = "node unreachable"
 	}
 	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
+}
+
+// recoverPeer keeps a malformed message from a peer from crashing the
+// process: protoactor's endpoint reader indexes the batch's tables and
+// looks its type names up without checking them, and panics on a bad one,
+// on a gRPC goroutine. The peer's connection is closed with an error instead.
+func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.logger.Error("node: malformed message from a peer; its connection is closed", "error", p)
+			err = status.Errorf(codes.InvalidArgument, "murmur node: malformed message: %v", p)
+		}
+	}()
+	return handler(srv, ss)
 }
 
 // stopNode stops the remote transport, after the actors have stopped.

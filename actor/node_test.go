@@ -30,6 +30,13 @@ import (
 	"testing/fstest"
 	"time"
 
+	protoactor "github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/remote"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+
 	"github.com/murmur-go/murmur/actor"
 )
 
@@ -424,5 +431,50 @@ func TestNodeTLS(t *testing.T) {
 	err := c.Request(cctx, echo, "let me in", nil)
 	if !errors.Is(err, actor.ErrNodeUnreachable) {
 		t.Fatalf("request from a node with a foreign certificate: %v", err)
+	}
+}
+
+// TestNodeSurvivesMalformedBatch sends a node what protoactor's endpoint
+// reader cannot handle (a type name nothing registered, indexes out of
+// range): the peer's stream is closed with an error, and the node lives on.
+func TestNodeSurvivesMalformedBatch(t *testing.T) {
+	ctx := context.Background()
+	b := newNode(t, actor.NodeConfig{})
+	echo := spawn(t, b, "echo.star", actor.SpawnOptions{Name: "echo"})
+	batches := []*remote.MessageBatch{
+		{TypeNames: []string{"no.such.Type"}, Targets: []*protoactor.PID{protoactor.NewPID(b.Node(), "echo")},
+			Envelopes: []*remote.MessageEnvelope{{TypeId: 0, Target: 0}}},
+		{TypeNames: []string{"murmur.wire.Envelope"}, Envelopes: []*remote.MessageEnvelope{{TypeId: 0, Target: 7}}},
+		{Envelopes: []*remote.MessageEnvelope{{TypeId: 3}}},
+	}
+	for i, batch := range batches {
+		conn, err := grpc.Dial(b.Node(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream, err := remote.NewRemotingClient(conn).Receive(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hello := &remote.RemoteMessage{MessageType: &remote.RemoteMessage_ConnectRequest{ConnectRequest: &remote.ConnectRequest{
+			ConnectionType: &remote.ConnectRequest_ServerConnection{ServerConnection: &remote.ServerConnection{SystemId: "test", Address: "127.0.0.1:1"}}}}}
+		if err := stream.Send(hello); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := stream.Recv(); err != nil {
+			t.Fatal(err)
+		}
+		if err := stream.Send(&remote.RemoteMessage{MessageType: &remote.RemoteMessage_MessageBatch{MessageBatch: batch}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = stream.Recv()
+		if status.Code(err) != codes.InvalidArgument {
+			t.Errorf("batch %d: stream ended with %v, want InvalidArgument", i, err)
+		}
+		conn.Close()
+	}
+	a := newNode(t, actor.NodeConfig{})
+	if err := a.Request(ctx, echo, "still there?", nil); err != nil {
+		t.Fatalf("the node after malformed batches: %v", err)
 	}
 }
