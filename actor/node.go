@@ -203,7 +203,23 @@ func (s *System) stopNode() {
 	s.n.mu.Unlock()
 	s.n.ctl.Wait()
 	s.proto.EventStream.Unsubscribe(s.n.sub)
-	s.n.remote.Shutdown(true)
+	if !shutdownGracefully(s.n.remote) {
+		s.n.remote.Shutdown(false) // stops the gRPC server, which the panic skipped
+	}
+}
+
+// shutdownGracefully runs protoactor's graceful remote shutdown, which
+// panics ("send on closed channel") when a peer's connection ended just
+// before: its endpoint manager signals every reader connection it knows,
+// and a reader closes its channel before it is forgotten.
+func shutdownGracefully(r *remote.Remote) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	r.Shutdown(true)
+	return true
 }
 
 // Node returns the system's node address ("host:port"), which is the Node

@@ -216,7 +216,7 @@ func TestNodesRequestToKilledNode(t *testing.T) {
 	node.cmd.Process.Signal(syscall.SIGKILL)
 	app.expect(`^notice: node unreachable: `+regexp.QuoteMeta(addr)+`$`, 10*time.Second)
 	if st := app.wait(20 * time.Second); st != 1 {
-		t.Fatalf("status %d, want 1", st)
+		t.Fatalf("status %d, want 1; stderr:\n%s", st, app.stderr.String())
 	}
 	if e := app.stderr.String(); !strings.Contains(e, "node unreachable: "+addr) || strings.Contains(e, "timed out") {
 		t.Fatalf("stderr:\n%s", e)
@@ -229,7 +229,7 @@ func TestNodesRefuseRemoteSpawn(t *testing.T) {
 	_, addr := startNode(t)
 	app := start(t, "run", "-peer", addr, "testdata/nodes/refused.star")
 	if st := app.wait(30 * time.Second); st != 1 {
-		t.Fatalf("status %d, want 1", st)
+		t.Fatalf("status %d, want 1; stderr:\n%s", st, app.stderr.String())
 	}
 	want := "remote spawn refused: node " + addr + " does not run code sent by peers"
 	if e := app.stderr.String(); !strings.Contains(e, want) || !strings.Contains(e, "--allow-remote-spawn") ||
