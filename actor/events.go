@@ -9,7 +9,8 @@ import (
 	"github.com/murmur-go/murmur/serialize"
 )
 
-// Event is one of *FailureEvent, *SupervisionEvent, *DeadLetterEvent.
+// Event is one of *FailureEvent, *SupervisionEvent, *DeadLetterEvent,
+// *NodeDownEvent.
 type Event interface{ event() }
 
 // FailureEvent reports a script that failed: the actor, the error (a
@@ -56,9 +57,17 @@ func (e *DeadLetterEvent) Message() (any, error) {
 	return e.limits.DecodeGoTransfer(e.message.Body, e.message.Buffers)
 }
 
+// NodeDownEvent reports that the connection to another node was lost or
+// could not be made: requests waiting on it have failed with
+// ErrNodeUnreachable.
+type NodeDownEvent struct {
+	Node string
+}
+
 func (*FailureEvent) event()     {}
 func (*SupervisionEvent) event() {}
 func (*DeadLetterEvent) event()  {}
+func (*NodeDownEvent) event()    {}
 
 // Subscribe calls fn with every Event from now on, until the returned
 // function is called. fn runs on the goroutine that raised the event (often

@@ -296,6 +296,7 @@ func (s *System) nodeLost(node string) {
 		}
 	}
 	s.logger.Warn("node unreachable", "node", node)
+	s.publish(&NodeDownEvent{Node: node})
 }
 
 // track records that slot waits on an actor of another node, so that losing

@@ -15,6 +15,7 @@
 package actor_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -240,6 +241,15 @@ func TestNodeRefusesRemoteSpawnByDefault(t *testing.T) {
 func TestNodeLossFailsRequests(t *testing.T) {
 	ctx := context.Background()
 	a := newNode(t, actor.NodeConfig{})
+	down := make(chan string, 1)
+	defer a.Subscribe(func(e actor.Event) {
+		if d, ok := e.(*actor.NodeDownEvent); ok {
+			select {
+			case down <- d.Node:
+			default: // told already
+			}
+		}
+	})()
 	b, err := actor.NewSystem(actor.Config{FS: nodeScripts, Node: &actor.NodeConfig{}})
 	if err != nil {
 		t.Fatal(err)
@@ -257,6 +267,9 @@ func TestNodeLossFailsRequests(t *testing.T) {
 		t.Fatalf("request to a node that shut down: %v", err)
 	}
 	t.Logf("failed after %v: %v", time.Since(start), err)
+	if got := <-down; got != b.Node() {
+		t.Fatalf("NodeDownEvent for %q, want %q", got, b.Node())
+	}
 }
 
 func TestNodePools(t *testing.T) {
@@ -315,14 +328,14 @@ func TestNodeTransferBecomesCopy(t *testing.T) {
 	a := newNode(t, actor.NodeConfig{})
 	b := newNode(t, actor.NodeConfig{})
 	echo := spawn(t, b, "echo.star", actor.SpawnOptions{})
-	buf := []byte("moved across nodes")
+	buf := bytes.Repeat([]byte("moved across nodes "), 1<<20) // 19 MiB: beyond gRPC's default 4 MiB
 	var got map[string]any
 	if err := a.Request(ctx, echo, map[string]any{"b": actor.Transfer(buf)}, &got); err != nil {
 		t.Fatal(err)
 	}
 	echoed, ok := got["echo"].(map[string]any)["b"].([]byte)
-	if !ok || string(echoed) != string(buf) {
-		t.Fatalf("answer %#v", got)
+	if !ok || !bytes.Equal(echoed, buf) {
+		t.Fatalf("answer of %d bytes, want %d", len(echoed), len(buf))
 	}
 }
 
