@@ -141,6 +141,7 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	n.code.init()
 	s.n = n
 	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
+		r.Shutdown(false)
 		return fmt.Errorf("actor: node: %s is taken", controlID)
 	}
 	n.sub = s.proto.EventStream.SubscribeWithPredicate(func(e any) {
@@ -278,7 +279,7 @@ func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) err
 // and actors spawned here on its behalf stop.
 func (s *System) nodeLost(node string) {
 	s.n.down.Store(node, time.Now().Add(quarantine))
-	err := fmt.Errorf("%w: %s (connection lost)", ErrNodeUnreachable, node)
+	err := fmt.Errorf("%w: %s (connection lost or refused)", ErrNodeUnreachable, node)
 	s.n.pending.Range(func(k, v any) bool {
 		if v.(string) == node {
 			k.(*replySlot).answer(answer{err: err})
