@@ -270,6 +270,16 @@ func TestNodeLossFailsRequests(t *testing.T) {
 	if got := <-down; got != b.Node() {
 		t.Fatalf("NodeDownEvent for %q, want %q", got, b.Node())
 	}
+
+	// A node started again at the same address is reached again once the
+	// quarantine is over (the old actors went with the old process; a new
+	// one took the same name).
+	b2 := newSystem(t, actor.Config{FS: nodeScripts, Node: &actor.NodeConfig{Listen: b.Node()}})
+	spawn(t, b2, "echo.star", actor.SpawnOptions{Name: "echo"})
+	time.Sleep(2100 * time.Millisecond)
+	if err := a.Request(ctx, echo, 2, nil); err != nil {
+		t.Fatalf("request to the node started again: %v", err)
+	}
 }
 
 func TestNodePools(t *testing.T) {
