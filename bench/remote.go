@@ -695,16 +695,7 @@ func pingPongRemoteMurmur(ctx context.Context, peer string, rounds int) (time.Du
 	if err != nil {
 		return 0, err
 	}
-	start := time.Now()
-	var n int
-	if err := sys.Request(ctx, ping, map[string]any{"tag": "start", "peer": pong, "rounds": rounds}, &n); err != nil {
-		return 0, err
-	}
-	elapsed := time.Since(start)
-	if n != rounds {
-		return 0, fmt.Errorf("W2 remote: %d round trips, want %d", n, rounds)
-	}
-	return elapsed, nil
+	return rally(ctx, murmurSystem{sys}, ping, pong, rounds, "W2 remote")
 }
 
 func fanInRemoteMurmur(ctx context.Context, peer string, count int, from Producer) (time.Duration, error) {
@@ -719,31 +710,5 @@ func fanInRemoteMurmur(ctx context.Context, peer string, count int, from Produce
 	} else if got != 1 {
 		return 0, fmt.Errorf("W3 remote: warm-up answered %d, want 1", got)
 	}
-	var producer actor.Address
-	if from == FromActor {
-		if producer, err = (murmurSystem{sys}).spawn(ctx, "producer.star"); err != nil {
-			return 0, err
-		}
-	}
-	start := time.Now()
-	if from == FromActor {
-		err = sys.Request(ctx, producer, map[string]any{"to": tally, "count": count}, &got)
-	} else {
-		msg := map[string]any{"n": 0, "tag": "x"}
-		for i := range count {
-			msg["n"] = i // Send encodes msg at once: reusing the map is safe
-			if err := sys.Send(ctx, tally, msg); err != nil {
-				return 0, err
-			}
-		}
-		err = sys.Request(ctx, tally, map[string]any{"n": count, "tag": "end"}, &got)
-	}
-	elapsed := time.Since(start)
-	if err != nil {
-		return 0, err
-	}
-	if got != count+1 {
-		return 0, fmt.Errorf("W3 remote: counted %d messages, want %d", got, count+1)
-	}
-	return elapsed, nil
+	return fanIn(ctx, murmurSystem{sys}, tally, count, from, "W3 remote")
 }

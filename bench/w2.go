@@ -9,6 +9,8 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+
+	"github.com/murmur-go/murmur/actor"
 )
 
 // PingPongMurmur runs W2 on murmur: Go asks ping.star to start a rally of
@@ -34,6 +36,12 @@ func PingPongMurmur(ctx context.Context, rounds int) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
+	return rally(ctx, sys, ping, pong, rounds, "W2")
+}
+
+// rally times W2: ping plays rounds round trips with pong (which may be on
+// another node).
+func rally(ctx context.Context, sys murmurSystem, ping, pong actor.Address, rounds int, what string) (time.Duration, error) {
 	start := time.Now()
 	var n int
 	if err := sys.Request(ctx, ping, map[string]any{"tag": "start", "peer": pong, "rounds": rounds}, &n); err != nil {
@@ -41,7 +49,7 @@ func PingPongMurmur(ctx context.Context, rounds int) (time.Duration, error) {
 	}
 	elapsed := time.Since(start)
 	if n != rounds {
-		return 0, fmt.Errorf("W2: %d round trips, want %d", n, rounds)
+		return 0, fmt.Errorf("%s: %d round trips, want %d", what, n, rounds)
 	}
 	return elapsed, nil
 }

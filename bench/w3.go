@@ -48,7 +48,14 @@ func FanInMurmur(ctx context.Context, count int, from Producer) (time.Duration, 
 	if err != nil {
 		return 0, err
 	}
+	return fanIn(ctx, sys, tally, count, from, "W3")
+}
+
+// fanIn times W3 into the counter at tally (which may be on another node),
+// from Go or from producer.star spawned in sys.
+func fanIn(ctx context.Context, sys murmurSystem, tally actor.Address, count int, from Producer, what string) (time.Duration, error) {
 	var producer actor.Address
+	var err error
 	if from == FromActor {
 		if producer, err = sys.spawn(ctx, "producer.star"); err != nil {
 			return 0, err
@@ -73,7 +80,7 @@ func FanInMurmur(ctx context.Context, count int, from Producer) (time.Duration, 
 		return 0, err
 	}
 	if got != count+1 {
-		return 0, fmt.Errorf("W3: counted %d messages, want %d", got, count+1)
+		return 0, fmt.Errorf("%s: counted %d messages, want %d", what, got, count+1)
 	}
 	return elapsed, nil
 }

@@ -23,6 +23,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -82,42 +83,30 @@ func cli(args []string, stdout, stderr io.Writer) int {
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("murmur run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cores := fs.Int("cores", 0, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
-	maxSteps := fs.Uint64("max-steps", 0, "per-message execution step limit of every actor (0: none)")
+	pf := procFlags(fs, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
 	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
 	nf := nodeFlags(fs, "")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, done := parse(fs, args); done {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return 2
 	}
-	if *cores < 0 {
-		fmt.Fprintf(stderr, "murmur run: -cores must not be negative\n")
-		return 2
+	level, restore, err := pf.apply()
+	if err == nil {
+		defer restore()
 	}
-	if *cores > 0 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*cores))
-	}
-	nc, err := nf.config(len(nf.peers) > 0)
-	if err != nil {
+	nc, nerr := nf.config(len(nf.peers) > 0)
+	if err = cmp.Or(err, nerr); err != nil {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 2
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "murmur run: -log-level: %v\n", err)
-		return 2
-	}
+	maxSteps := pf.maxSteps
 	app := fs.Arg(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -178,6 +167,49 @@ func run(args []string, stdout, stderr io.Writer) int {
 		status = 1
 	}
 	return status
+}
+
+// processFlags are the flags run and node share.
+type processFlags struct {
+	cores    *int
+	maxSteps *uint64
+	logLevel *string
+}
+
+func procFlags(fs *flag.FlagSet, coresHelp string) *processFlags {
+	return &processFlags{
+		cores:    fs.Int("cores", 0, coresHelp),
+		maxSteps: fs.Uint64("max-steps", 0, "per-message execution step limit of every actor (0: none)"),
+		logLevel: fs.String("log-level", "warn", "log level: debug, info, warn, error"),
+	}
+}
+
+// apply checks the flags, sets GOMAXPROCS (restore puts it back) and
+// returns the log level.
+func (p *processFlags) apply() (level slog.Level, restore func(), err error) {
+	if *p.cores < 0 {
+		return 0, nil, errors.New("-cores must not be negative")
+	}
+	if err := level.UnmarshalText([]byte(*p.logLevel)); err != nil {
+		return 0, nil, fmt.Errorf("-log-level: %w", err)
+	}
+	restore = func() {}
+	if *p.cores > 0 {
+		old := runtime.GOMAXPROCS(*p.cores)
+		restore = func() { runtime.GOMAXPROCS(old) }
+	}
+	return level, restore, nil
+}
+
+// parse parses args into fs; done says the command ends there, with status.
+func parse(fs *flag.FlagSet, args []string) (status int, done bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	return 0, false
 }
 
 func check(args []string, stdout, stderr io.Writer) int {

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -13,7 +14,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -98,34 +98,25 @@ func loadTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
 func node(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("murmur node", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cores := fs.Int("cores", 0, "cores to use (GOMAXPROCS) (0: all of them)")
-	maxSteps := fs.Uint64("max-steps", 0, "per-message execution step limit of every actor (0: none)")
-	logLevel := fs.String("log-level", "warn", "log level: debug, info, warn, error")
+	pf := procFlags(fs, "cores to use (GOMAXPROCS) (0: all of them)")
 	nf := nodeFlags(fs, "127.0.0.1:7001")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. Flags:\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if status, done := parse(fs, args); done {
+		return status
 	}
-	if fs.NArg() > 0 || *cores < 0 {
+	if fs.NArg() > 0 {
 		fs.Usage()
 		return 2
 	}
-	if *cores > 0 {
-		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*cores))
+	level, restore, err := pf.apply()
+	if err == nil {
+		defer restore()
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "murmur node: -log-level: %v\n", err)
-		return 2
-	}
-	nc, err := nf.config(true)
-	if err != nil {
+	nc, nerr := nf.config(true)
+	if err = cmp.Or(err, nerr); err != nil {
 		fmt.Fprintf(stderr, "murmur node: %v\n", err)
 		return 2
 	}
@@ -133,7 +124,7 @@ func node(args []string, stdout, stderr io.Writer) int {
 	sys, err := actor.NewSystem(actor.Config{
 		FS:       fstest.MapFS{}, // no local files: a node's scripts come from peers
 		Clock:    true,
-		MaxSteps: *maxSteps,
+		MaxSteps: *pf.maxSteps,
 		Node:     nc,
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		Print: func(from actor.Address, msg string) {
