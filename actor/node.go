@@ -373,6 +373,21 @@ func terminationReason(m *proto.Terminated) string {
 	return "stopped"
 }
 
+// refusePeer accounts for a message from a peer that a full bounded
+// mailbox refused: a requester is answered ErrMailboxFull, anything else
+// is a dead letter.
+func (s *System) refusePeer(to Address, m any) {
+	env, sender := senderOf(m)
+	if env == nil {
+		return
+	}
+	if env.request {
+		s.answerError(sender, fmt.Errorf("%w: %s (refused a message from another node)", ErrMailboxFull, to))
+		return
+	}
+	s.deadLetter(to, env, "mailbox full")
+}
+
 // forgetGuest drops a stopped actor from the guests of the peer that
 // spawned it.
 func (s *System) forgetGuest(r *actorRef) {

@@ -38,7 +38,10 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 
+	"go.starlark.net/starlark"
+
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/mailbox"
 )
 
 // nodeScripts are the scripts of the node tests.
@@ -499,5 +502,67 @@ func TestNodeSurvivesMalformedBatch(t *testing.T) {
 	a := newNode(t, actor.NodeConfig{})
 	if err := a.Request(ctx, echo, "still there?", nil); err != nil {
 		t.Fatalf("the node after malformed batches: %v", err)
+	}
+}
+
+// TestNodeBoundedMailboxRefusesPeers checks that a bounded mailbox stays
+// bounded for messages from another node: they cannot be made to wait, so
+// those that do not fit are dead letters (or, for requests, ErrMailboxFull).
+func TestNodeBoundedMailboxRefusesPeers(t *testing.T) {
+	ctx := context.Background()
+	entered, release := make(chan struct{}, 1), make(chan struct{})
+	gate := starlark.NewBuiltin("gate", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		entered <- struct{}{}
+		<-release
+		return starlark.None, nil
+	})
+	b := newSystem(t, actor.Config{
+		Node: &actor.NodeConfig{},
+		FS: fstest.MapFS{"slow.star": {Data: []byte(`
+state = {"n": 0}
+def receive(msg):
+    if msg == "first":
+        gate()
+    if msg == "count":
+        reply(state["n"])
+        return
+    state["n"] += 1
+`)}},
+		Builtins: starlark.StringDict{"gate": gate},
+	})
+	a := newNode(t, actor.NodeConfig{})
+	slow := spawn(t, b, "slow.star", actor.SpawnOptions{Mailbox: mailbox.Config{MaxMessages: 2}})
+	if err := a.Send(ctx, slow, "first"); err != nil {
+		t.Fatal(err)
+	}
+	<-entered // slow is busy, its mailbox empty
+	const n = 30
+	for i := 0; i < n; i++ {
+		if err := a.Send(ctx, slow, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := a.Request(ctx, slow, "count", nil)
+	if !errors.Is(err, actor.ErrMailboxFull) {
+		t.Errorf("request to the full mailbox of another node: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for b.DeadLetters() < n-2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := b.DeadLetters(); got != n-2 {
+		t.Errorf("dead letters %d, want %d", got, n-2)
+	}
+	close(release)
+	for st, _ := b.Stats(slow); st.Queued > 0 && time.Now().Before(deadline); st, _ = b.Stats(slow) {
+		time.Sleep(time.Millisecond) // the two queued messages drain
+	}
+	var count int
+	if err := a.Request(ctx, slow, "count", &count); err != nil || count != 3 {
+		t.Fatalf("processed %d (%v), want the first message and the 2 that fit", count, err)
+	}
+	st, _ := b.Stats(slow)
+	if st.Dropped != n-2+1 {
+		t.Errorf("mailbox dropped %d, want %d", st.Dropped, n-2+1)
 	}
 }

@@ -206,6 +206,11 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		sys: s, mod: mod, args: args, opts: opts, parent: parent, main: main,
 		mb: mailbox.New(mbc),
 	}
+	if s.n != nil && (mbc.MaxMessages > 0 || mbc.MaxBytes > 0) {
+		// Messages from peers come through protoactor, which cannot be made
+		// to wait: a full mailbox refuses them rather than grow past its bound.
+		ref.mb.OnRefused(func(m any) { s.refusePeer(ref.addr, m) })
+	}
 	props := proto.PropsFromProducer(func() proto.Actor { return &scriptActor{ref: ref} },
 		proto.WithMailbox(func() proto.Mailbox { return ref.mb }),
 		proto.WithSupervisor(s.sup))

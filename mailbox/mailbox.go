@@ -138,6 +138,7 @@ type Mailbox struct {
 	throughput  int
 	policy      Policy
 	group       *Group
+	refused     func(msg any) // see OnRefused; nil: PostUserMessage never refuses
 
 	posted, processed, rejected, dropped uint64
 }
@@ -229,13 +230,49 @@ func (m *Mailbox) fitsLocked(sz int64) bool {
 // PostUserMessage queues msg without admission: it is protoactor's path
 // (protoactor's sends, receive timeouts) and has no way to refuse, so it may
 // take the queue past the limits (Offers then find it full). The message
-// counts the bytes of its Sizer, if it has one.
+// counts the bytes of its Sizer, if it has one. The exception is a message
+// from another process (a Peer) to a full bounded mailbox that has a
+// handler set by OnRefused: whatever the policy, it is counted as dropped
+// and handed to that handler instead, since its sender cannot be made to
+// wait here.
 //
 // After Close a posted user message is neither processed nor lost: it stays
 // queued and the next call to Close returns it.
 func (m *Mailbox) PostUserMessage(msg any) {
+	sz := sizeOf(msg)
 	m.mu.Lock()
-	m.postUserAndUnlock(msg, sizeOf(msg))
+	if m.refused != nil && !m.closed && !m.fitsLocked(sz) && fromPeer(msg) {
+		m.dropped++
+		refused := m.refused
+		m.mu.Unlock()
+		refused(msg)
+		return
+	}
+	m.postUserAndUnlock(msg, sz)
+}
+
+// Peer is implemented by messages that come from another process, which a
+// full bounded mailbox refuses in PostUserMessage (see OnRefused).
+type Peer interface {
+	FromPeer()
+}
+
+func fromPeer(msg any) bool {
+	if env, ok := msg.(*actor.MessageEnvelope); ok && env != nil {
+		msg = env.Message
+	}
+	_, ok := msg.(Peer)
+	return ok
+}
+
+// OnRefused sets what happens to a message from another process (a Peer)
+// posted through PostUserMessage while the mailbox is bounded and full: fn
+// gets it, on the poster's goroutine, and it is not queued. Without a
+// handler such messages are queued past the bounds.
+func (m *Mailbox) OnRefused(fn func(msg any)) {
+	m.mu.Lock()
+	m.refused = fn
+	m.mu.Unlock()
 }
 
 // sizeOf returns the bytes msg counts when posted through PostUserMessage.

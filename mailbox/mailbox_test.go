@@ -173,6 +173,39 @@ func TestFullPolicies(t *testing.T) {
 	}
 }
 
+// peerMsg is a message from another process.
+type peerMsg struct{ n int }
+
+func (peerMsg) FromPeer() {}
+
+func TestPostUserMessageRefusesPeersWhenFull(t *testing.T) {
+	for _, policy := range []mailbox.Policy{mailbox.Block, mailbox.Fail, mailbox.Drop} {
+		t.Run(policy.String(), func(t *testing.T) {
+			mb := mailbox.New(mailbox.Config{MaxMessages: 2, Policy: policy})
+			var refused []any
+			mb.OnRefused(func(m any) { refused = append(refused, m) })
+			mb.PostUserMessage(peerMsg{1})
+			mb.PostUserMessage(&actor.MessageEnvelope{Message: peerMsg{2}})
+			mb.PostUserMessage(peerMsg{3})                                  // full: refused
+			mb.PostUserMessage(&actor.MessageEnvelope{Message: peerMsg{4}}) // refused
+			mb.PostUserMessage("local")                                     // protoactor's own: queued past the bound
+			st := mb.Stats()
+			if len(refused) != 2 || st.Queued != 3 || st.Dropped != 2 {
+				t.Errorf("refused %v, stats %+v", refused, st)
+			}
+			mb.Close()
+		})
+	}
+	mb := mailbox.New(mailbox.Config{MaxMessages: 1})
+	for i := range 3 { // no handler: queued, as before
+		mb.PostUserMessage(peerMsg{i})
+	}
+	if st := mb.Stats(); st.Queued != 3 {
+		t.Errorf("without a handler: stats %+v", st)
+	}
+	mb.Close()
+}
+
 func TestBlockWaitsForRoom(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		mb := mailbox.New(mailbox.Config{MaxMessages: 2})
