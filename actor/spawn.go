@@ -291,7 +291,10 @@ func (a *scriptActor) Receive(c proto.Context) {
 		c.SetReceiveTimeout(a.ref.opts.ReceiveTimeout)
 		a.notice(c, map[string]any{"event": "timeout"})
 	case *proto.Restarting:
-		a.ref.stopChildren("parent restarting")
+		// As an Erlang supervisor does, wait for the children to be gone
+		// before the new instance's init runs: it may start children of
+		// the same names.
+		a.ref.awaitStopped(a.ref.stopChildren("parent restarting"))
 	case *proto.Stopping:
 		a.ref.stopChildren("parent stopping")
 		a.stopping()
@@ -476,7 +479,7 @@ func (r *actorRef) family() []*actorRef {
 }
 
 // stopChildren stops r's children (and so theirs), cancelling what they run.
-func (r *actorRef) stopChildren(reason string) {
+func (r *actorRef) stopChildren(reason string) []*actorRef {
 	r.mu.Lock()
 	kids, far := r.ext().children, r.ext().remote
 	r.ext().children, r.ext().remote = nil, nil
@@ -487,6 +490,30 @@ func (r *actorRef) stopChildren(reason string) {
 	}
 	for _, a := range far {
 		_ = r.sys.stopRemote(a, r.addr.String()+" ("+reason+")")
+	}
+	return kids
+}
+
+// restartWait bounds how long a restarting parent waits for its children
+// to stop: their scripts are cancelled and their stopping() hooks are
+// bounded, so this is only reached when a child cannot even report its
+// end (a watcher's full blocking mailbox).
+const restartWait = 5 * time.Second
+
+// awaitStopped waits until the actors have stopped, or restartWait.
+func (r *actorRef) awaitStopped(kids []*actorRef) {
+	if len(kids) == 0 {
+		return
+	}
+	t := time.NewTimer(restartWait)
+	defer t.Stop()
+	for _, k := range kids {
+		select {
+		case <-k.stoppedChan():
+		case <-t.C:
+			r.sys.logger.Warn("restart goes on before a child stopped", "actor", r.addr, "child", k.addr)
+			return
+		}
 	}
 }
 
