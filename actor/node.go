@@ -296,6 +296,12 @@ func (s *System) nodeLost(node string) {
 			s.proto.Root.Stop(r.pid)
 		}
 	}
+	s.pools.Range(func(_, v any) bool {
+		if p := v.(*Pool); p.onNode(node) {
+			s.n.goTracked(func() { p.replaceLost(node) })
+		}
+		return true
+	})
 	s.logger.Warn("node unreachable", "node", node)
 	s.publish(&NodeDownEvent{Node: node})
 }
@@ -388,6 +394,23 @@ func (s *System) refusePeer(to Address, m any) {
 	s.deadLetter(to, env, "mailbox full")
 }
 
+// goTracked runs fn on a goroutine that Shutdown waits for; false if the
+// node is closing and fn does not run.
+func (n *node) goTracked(fn func()) bool {
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return false
+	}
+	n.ctl.Add(1)
+	n.mu.Unlock()
+	go func() {
+		defer n.ctl.Done()
+		fn()
+	}()
+	return true
+}
+
 // forgetGuest drops a stopped actor from the guests of the peer that
 // spawned it.
 func (s *System) forgetGuest(r *actorRef) {
@@ -472,16 +495,11 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 		return
 	}
 	s := c.sys
-	s.n.mu.Lock()
-	if s.n.closed || s.closing.Load() {
-		s.n.mu.Unlock()
+	if s.closing.Load() {
 		s.answerError(sender, ErrShutdown)
 		return
 	}
-	s.n.ctl.Add(1)
-	s.n.mu.Unlock()
-	go func() {
-		defer s.n.ctl.Done()
+	started := s.n.goTracked(func() {
 		reply, err := s.handleControl(w, sender)
 		if err != nil {
 			s.answerError(sender, err)
@@ -495,7 +513,10 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 			}
 			s.n.remote.SendMessage(sender, nil, &wire.Envelope{Body: body}, nil, -1)
 		}
-	}()
+	})
+	if !started {
+		s.answerError(sender, ErrShutdown)
+	}
 }
 
 func (c *control) SendSystemMessage(*proto.PID, any) {}

@@ -55,6 +55,19 @@ def receive(msg):
 def tag(pid):
     return "echo@" + pid.node
 `)},
+	// hold answers n with n*10, except on the node it is told to hold on,
+	// where it keeps every request unanswered.
+	"hold.star": {Data: []byte(`
+state = {}
+held = []
+def init(node):
+    state["hold"] = node
+def receive(n):
+    if self().node == state["hold"]:
+        held.append(sender())
+        return
+    reply(n * 10)
+`)},
 	// chain spawns a chain of n actors of itself, on the node it runs on;
 	// asked for "stray", it spawns a script its sender did not send.
 	"chain.star": {Data: []byte(`
@@ -564,5 +577,58 @@ def receive(msg):
 	st, _ := b.Stats(slow)
 	if st.Dropped != n-2+1 {
 		t.Errorf("mailbox dropped %d, want %d", st.Dropped, n-2+1)
+	}
+}
+
+// TestNodePoolReplacesLostWorkers loses a node while a pool's map has an
+// item there: the pool replaces the worker on a surviving node, and the
+// item runs again there, so the map completes.
+func TestNodePoolReplacesLostWorkers(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, actor.NodeConfig{})
+	b := newSystem(t, actor.Config{FS: fstest.MapFS{}, Node: &actor.NodeConfig{AllowRemoteSpawn: true}})
+	mod, err := a.Load("hold.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.NewPool(ctx, mod, actor.PoolOptions{Size: 2, Nodes: []string{b.Node(), a.Node()},
+		Worker: actor.SpawnOptions{Args: []any{b.Node()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onB := p.Workers()[0]
+	if onB.Node != b.Node() {
+		t.Fatalf("workers %v", p.Workers())
+	}
+	items := []any{0, 1, 2, 3, 4, 5}
+	type result struct {
+		got []any
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		got, err := p.Map(ctx, items)
+		done <- result{got, err}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for st, _ := b.Stats(onB); st.Processed == 0 && time.Now().Before(deadline); st, _ = b.Stats(onB) {
+		time.Sleep(time.Millisecond) // b's worker holds an item
+	}
+	if err := b.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	for i, v := range r.got {
+		if v != int64(i*10) {
+			t.Fatalf("item %d: %v", i, v)
+		}
+	}
+	for _, w := range p.Workers() {
+		if w.Node != a.Node() {
+			t.Fatalf("workers after the loss: %v", p.Workers())
+		}
 	}
 }

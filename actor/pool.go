@@ -10,6 +10,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -80,8 +81,11 @@ type PoolOptions struct {
 	// Nodes, if set, spreads the workers over these nodes in turn (this
 	// system's own address, Node(), may be one of them), and Size zero
 	// means one worker per core of this machine for each. Workers on other
-	// nodes are spawned there as with SpawnOptions.Node. Balanced routing
-	// sees the load of local workers only and treats remote ones as idle.
+	// nodes are spawned there as with SpawnOptions.Node. When a node is
+	// lost, its workers are replaced on the pool's other nodes (this one if
+	// none is left), and Map re-sends the items they held: an item may run
+	// twice. Balanced routing sees the load of local workers only and
+	// treats remote ones as idle.
 	Nodes []string
 }
 
@@ -96,10 +100,27 @@ type worker struct {
 type Pool struct {
 	sys     *System
 	addr    Address
-	workers []worker
+	workers atomic.Pointer[[]worker] // replaced as a whole when workers are
 	routing Routing
 	key     string
 	next    atomic.Uint64
+
+	// What replacing a worker lost with its node takes; mu serializes
+	// replacements and Stop.
+	mu      sync.Mutex
+	stopped bool
+	parent  *actorRef
+	mod     *Module
+	args    serialize.Envelope
+	opts    PoolOptions
+}
+
+// ws returns the current workers.
+func (p *Pool) ws() []worker {
+	if w := p.workers.Load(); w != nil {
+		return *w
+	}
+	return nil
 }
 
 // NewPool spawns a pool of mod's actors, supervised like any actor Go spawns.
@@ -131,27 +152,24 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 	if parent != nil {
 		id = parent.pid.Id + "/" + opts.Name
 	}
-	p := &Pool{sys: s, addr: Address{Node: s.node, ID: id}, routing: opts.Routing, key: opts.Key}
+	p := &Pool{sys: s, addr: Address{Node: s.node, ID: id}, routing: opts.Routing, key: opts.Key,
+		parent: parent, mod: mod, args: args, opts: opts}
 	if _, loaded := s.pools.LoadOrStore(id, p); loaded {
 		return nil, fmt.Errorf("%w: %q", ErrNameTaken, id)
 	}
+	var ws []worker
 	for i := 0; i < opts.Size; i++ {
-		w := opts.Worker
-		w.Args, w.Node = nil, ""
-		w.Name = opts.Name + "/" + strconv.Itoa(i)
-		var addr Address
-		var err error
-		if len(opts.Nodes) > 0 && s.remoteNode(Address{Node: opts.Nodes[i%len(opts.Nodes)]}) {
-			w.Name = "" // the node names it: names are unique per node, not across nodes
-			addr, err = s.spawnRemote(ctx, parent, opts.Nodes[i%len(opts.Nodes)], mod, args, w)
-		} else {
-			addr, err = s.spawn(parent, mod, args, w, false)
+		node := s.node
+		if len(opts.Nodes) > 0 {
+			node = opts.Nodes[i%len(opts.Nodes)]
 		}
+		w, err := p.spawnWorker(ctx, i, node)
 		if err != nil {
 			p.stop("pool failed to start")
 			return nil, err
 		}
-		p.workers = append(p.workers, worker{addr: addr, ref: s.local(addr)})
+		ws = append(ws, w)
+		p.workers.Store(&ws)
 	}
 	if s.n != nil { // reachable from other nodes too
 		s.proto.ProcessRegistry.Add(&poolProcess{p}, id)
@@ -170,13 +188,93 @@ func (pp *poolProcess) SendUserMessage(_ *proto.PID, message any) {
 func (pp *poolProcess) SendSystemMessage(*proto.PID, any) {}
 func (pp *poolProcess) Stop(*proto.PID)                   {}
 
+// spawnWorker starts worker i of the pool on node.
+func (p *Pool) spawnWorker(ctx context.Context, i int, node string) (worker, error) {
+	s := p.sys
+	w := p.opts.Worker
+	w.Args, w.Node = nil, ""
+	w.Name = p.opts.Name + "/" + strconv.Itoa(i)
+	var addr Address
+	var err error
+	if s.remoteNode(Address{Node: node}) {
+		w.Name = "" // the node names it: names are unique per node, not across nodes
+		addr, err = s.spawnRemote(ctx, p.parent, node, p.mod, p.args, w)
+	} else {
+		addr, err = s.spawn(p.parent, p.mod, p.args, w, false)
+	}
+	return worker{addr: addr, ref: s.local(addr)}, err
+}
+
+// onNode reports whether one of the pool's workers is on node.
+func (p *Pool) onNode(node string) bool {
+	for _, w := range p.ws() {
+		if w.addr.Node == node {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceLost replaces the workers the pool lost with node by new ones on
+// the pool's other nodes that are still reachable (this one if none is), in
+// the same places, so that routing and maps in progress find them.
+func (p *Pool) replaceLost(node string) {
+	s := p.sys
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopped {
+		return
+	}
+	var alive []string
+	for _, n := range p.opts.Nodes {
+		if n != node && !(s.remoteNode(Address{Node: n}) && s.unreachable(n)) {
+			alive = append(alive, n)
+		}
+	}
+	if len(alive) == 0 {
+		alive = []string{s.node}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
+	defer cancel()
+	ws := slices.Clone(p.ws())
+	j := 0
+	for i, w := range ws {
+		if w.addr.Node != node {
+			continue
+		}
+		nw, err := p.spawnWorker(ctx, i, alive[j%len(alive)])
+		j++
+		if err != nil {
+			s.logger.Warn("pool: cannot replace a worker lost with its node", "pool", p.addr, "worker", w.addr, "error", err)
+			continue
+		}
+		ws[i] = nw
+		s.logger.Info("pool: replaced a worker lost with its node", "pool", p.addr, "lost", w.addr, "new", nw.addr)
+	}
+	p.workers.Store(&ws)
+}
+
+// replacement waits for worker k, lost with its node, to be replaced, and
+// returns the new one; false if none comes within the request timeout.
+func (p *Pool) replacement(ctx context.Context, k int, lost Address) (worker, bool) {
+	deadline := time.Now().Add(p.sys.cfg.RequestTimeout)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		if ws := p.ws(); k < len(ws) && ws[k].addr != lost {
+			return ws[k], true
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return worker{}, false
+}
+
 // Address returns the pool's address: messages sent to it are routed.
 func (p *Pool) Address() Address { return p.addr }
 
 // Workers returns the workers' addresses.
 func (p *Pool) Workers() []Address {
-	out := make([]Address, len(p.workers))
-	for i, w := range p.workers {
+	ws := p.ws()
+	out := make([]Address, len(ws))
+	for i, w := range ws {
 		out[i] = w.addr
 	}
 	return out
@@ -187,7 +285,10 @@ func (p *Pool) stop(reason string) {
 	if p.sys.pools.CompareAndDelete(p.addr.ID, p) && p.sys.n != nil {
 		p.sys.proto.ProcessRegistry.Remove(proto.NewPID(p.sys.node, p.addr.ID))
 	}
-	for _, w := range p.workers {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	for _, w := range p.ws() {
 		if w.ref == nil {
 			_ = p.sys.stopRemote(w.addr, p.addr.String()+" ("+reason+")")
 			continue
@@ -202,7 +303,7 @@ func (p *Pool) stop(reason string) {
 func (p *Pool) Stop(ctx context.Context) error {
 	p.stop("pool stopped")
 	var errs []error
-	for _, w := range p.workers {
+	for _, w := range p.ws() {
 		if w.ref == nil {
 			continue
 		}
@@ -218,12 +319,13 @@ func (p *Pool) Stop(ctx context.Context) error {
 
 // route delivers env to the worker(s) the routing picks.
 func (p *Pool) route(ctx context.Context, env *envelope, sender *proto.PID) error {
-	if len(p.workers) == 0 {
+	ws := p.ws()
+	if len(ws) == 0 {
 		return p.sys.undeliverable(p.addr, env, sender, "no such actor")
 	}
 	if p.routing == Broadcast {
 		var errs []error
-		for _, w := range p.workers {
+		for _, w := range ws {
 			errs = append(errs, p.sys.deliver(ctx, w.addr, env, sender))
 		}
 		return errors.Join(errs...)
@@ -236,7 +338,7 @@ func (p *Pool) route(ctx context.Context, env *envelope, sender *proto.PID) erro
 }
 
 func (p *Pool) pick(env *envelope) (worker, error) {
-	ws := p.workers
+	ws := p.ws()
 	switch p.routing {
 	case Random:
 		return ws[rand.IntN(len(ws))], nil
@@ -346,6 +448,13 @@ func (p *Pool) Stream(ctx context.Context, items []any, fn func(i int, v any, er
 	return errors.Join(append(errs, err)...)
 }
 
+// lostWithNode reports whether a request failed because its target's node
+// went away, not because the script failed.
+func lostWithNode(err error) bool {
+	return err != nil && !errors.Is(err, ErrActorFailed) &&
+		(errors.Is(err, ErrNodeUnreachable) || errors.Is(err, ErrStopped))
+}
+
 type mapResult struct {
 	i   int
 	msg serialize.Envelope
@@ -354,15 +463,19 @@ type mapResult struct {
 
 // mapEnvelopes runs the requests on one goroutine per worker, each taking
 // the next item when its last answer is in, and calls fn in input order.
+// An item whose worker's node is lost while it runs is sent again to the
+// worker that replaces it (so an item may run twice: at least once, as
+// map-reduce systems re-run the tasks of a lost machine).
 // Every goroutine it starts has returned when it returns.
 func (p *Pool) mapEnvelopes(ctx context.Context, items []serialize.Envelope, timeout time.Duration,
 	fn func(i int, answer serialize.Envelope, err error) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var next atomic.Int64
-	out := make(chan mapResult, len(p.workers))
+	ws := p.ws()
+	out := make(chan mapResult, len(ws))
 	var wg sync.WaitGroup
-	for _, w := range p.workers {
+	for k, w := range ws {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -372,6 +485,14 @@ func (p *Pool) mapEnvelopes(ctx context.Context, items []serialize.Envelope, tim
 					return
 				}
 				answer, err := p.sys.request(ctx, w.addr, items[i], timeout)
+				for tries := 0; tries < 3 && w.ref == nil && lostWithNode(err); tries++ {
+					nw, ok := p.replacement(ctx, k, w.addr)
+					if !ok {
+						break
+					}
+					w = nw
+					answer, err = p.sys.request(ctx, w.addr, items[i], timeout)
+				}
 				select {
 				case out <- mapResult{i, answer, err}:
 				case <-ctx.Done():

@@ -131,6 +131,7 @@ func (p *proc) expect(re string, timeout time.Duration) []string {
 		select {
 		case line, ok := <-p.lines:
 			if !ok {
+				<-p.done // all of stderr is in
 				p.t.Fatalf("%v ended before printing %q; stderr:\n%s", p.cmd.Args, re, p.stderr.String())
 			}
 			p.t.Logf("%s: %s", filepath.Base(p.cmd.Args[1]), line)
@@ -204,6 +205,32 @@ func TestNodesJob(t *testing.T) {
 			t.Errorf("node %s ended; stderr:\n%s", a, nodes[a].stderr.String())
 		default:
 		}
+	}
+}
+
+// TestNodesPoolSurvivesKilledNode runs pmap over a pool on three node
+// processes and kills one while its workers hold items: the pool replaces
+// them on the surviving nodes and the items run again, so pmap completes.
+func TestNodesPoolSurvivesKilledNode(t *testing.T) {
+	nodes := map[string]*proc{}
+	var addrs []string
+	for i := 0; i < 3; i++ {
+		p, addr := startNode(t, "-allow-remote-spawn")
+		nodes[addr] = p
+		addrs = append(addrs, addr)
+	}
+	victim := addrs[2]
+	const n = 40
+	app := start(t, "run", "-peer", strings.Join(addrs, ","), "testdata/nodes/pooljob.star", fmt.Sprint(n), victim)
+	app.expect(`^kill `+regexp.QuoteMeta(victim)+`$`, 30*time.Second)
+	nodes[victim].cmd.Process.Signal(syscall.SIGKILL)
+	sum := 0
+	for i := 0; i < n; i++ {
+		sum += i * i
+	}
+	app.expect(fmt.Sprintf(`^pmap done: %d items, sum %d$`, n, sum), 30*time.Second)
+	if st := app.wait(30 * time.Second); st != 0 {
+		t.Fatalf("status %d; stderr:\n%s", st, app.stderr.String())
 	}
 }
 
