@@ -632,3 +632,26 @@ func TestNodePoolReplacesLostWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestNodePoolSkipsUnreachableNodes creates a pool over a node that does
+// not answer and this one: the workers all go here.
+func TestNodePoolSkipsUnreachableNodes(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, actor.NodeConfig{})
+	mod, err := a.Load("echo.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.NewPool(ctx, mod, actor.PoolOptions{Size: 3, Nodes: []string{"127.0.0.1:1", a.Node()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range p.Workers() {
+		if w.Node != a.Node() {
+			t.Fatalf("workers %v", p.Workers())
+		}
+	}
+	if _, err := a.NewPool(ctx, mod, actor.PoolOptions{Size: 1, Nodes: []string{"127.0.0.1:1"}}); !errors.Is(err, actor.ErrNodeUnreachable) {
+		t.Fatalf("a pool on no reachable node: %v", err)
+	}
+}

@@ -81,8 +81,8 @@ type PoolOptions struct {
 	// Nodes, if set, spreads the workers over these nodes in turn (this
 	// system's own address, Node(), may be one of them), and Size zero
 	// means one worker per core of this machine for each. Workers on other
-	// nodes are spawned there as with SpawnOptions.Node. When a node is
-	// lost, its workers are replaced on the pool's other nodes (this one if
+	// nodes are spawned there as with SpawnOptions.Node; those of a node
+	// that cannot be reached go to the others. When a node is lost, its workers are replaced on the pool's other nodes (this one if
 	// none is left), and Map re-sends the items they held: an item may run
 	// twice. Balanced routing sees the load of local workers only and
 	// treats remote ones as idle.
@@ -158,12 +158,24 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 		return nil, fmt.Errorf("%w: %q", ErrNameTaken, id)
 	}
 	var ws []worker
+	down := map[string]bool{} // nodes found unreachable: the workers go to the others
 	for i := 0; i < opts.Size; i++ {
-		node := s.node
-		if len(opts.Nodes) > 0 {
-			node = opts.Nodes[i%len(opts.Nodes)]
+		var w worker
+		err := fmt.Errorf("%w: every node of the pool", ErrNodeUnreachable)
+		for try := 0; try < max(len(opts.Nodes), 1); try++ {
+			node := s.node
+			if len(opts.Nodes) > 0 {
+				node = opts.Nodes[(i+try)%len(opts.Nodes)]
+			}
+			if down[node] {
+				continue
+			}
+			if w, err = p.spawnWorker(ctx, i, node); !errors.Is(err, ErrNodeUnreachable) {
+				break
+			}
+			s.logger.Warn("pool: node unreachable, its workers go to the others", "pool", p.addr, "node", node)
+			down[node] = true
 		}
-		w, err := p.spawnWorker(ctx, i, node)
 		if err != nil {
 			p.stop("pool failed to start")
 			return nil, err
