@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -278,11 +279,15 @@ func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) err
 // never made: requests waiting on it fail, it is quarantined for a moment,
 // and actors spawned here on its behalf stop.
 func (s *System) nodeLost(node string) {
-	s.n.down.Store(node, time.Now().Add(quarantine))
+	now := time.Now()
+	prev, loaded := s.n.down.Swap(node, now.Add(quarantine))
+	already := loaded && now.Before(prev.(time.Time)) // reported a moment ago
 	err := fmt.Errorf("%w: %s (connection lost or refused)", ErrNodeUnreachable, node)
+	failed := 0
 	s.n.pending.Range(func(k, v any) bool {
 		if v.(string) == node {
 			k.(*replySlot).answer(answer{err: err})
+			failed++
 		}
 		return true
 	})
@@ -296,14 +301,27 @@ func (s *System) nodeLost(node string) {
 			s.proto.Root.Stop(r.pid)
 		}
 	}
+	pools := 0
 	s.pools.Range(func(_, v any) bool {
 		if p := v.(*Pool); p.onNode(node) {
+			pools++
 			s.n.goTracked(func() { p.replaceLost(node) })
 		}
 		return true
 	})
-	s.logger.Warn("node unreachable", "node", node)
-	s.publish(&NodeDownEvent{Node: node})
+	// protoactor often reports one loss twice; a peer that leaves with
+	// nothing pending (an application that finished) is not a problem.
+	level := slog.LevelInfo
+	if failed+len(guests)+pools > 0 {
+		level = slog.LevelWarn
+	}
+	if !already || level == slog.LevelWarn {
+		s.logger.Log(context.Background(), level, "node unreachable", "node", node,
+			"requests failed", failed, "actors stopped", len(guests), "pools affected", pools)
+	}
+	if !already {
+		s.publish(&NodeDownEvent{Node: node})
+	}
 }
 
 // track records that slot waits on an actor of another node, so that losing
