@@ -578,6 +578,39 @@ def receive(msg):
 	if st.Dropped != n-2+1 {
 		t.Errorf("mailbox dropped %d, want %d", st.Dropped, n-2+1)
 	}
+
+	// The same through a pool's address: the connection's reader never
+	// waits for a worker's full mailbox.
+	mod, err := b.Load("slow.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.NewPool(ctx, mod, actor.PoolOptions{Size: 1, Worker: actor.SpawnOptions{Mailbox: mailbox.Config{MaxMessages: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	release = make(chan struct{})
+	if err := a.Send(ctx, p.Address(), "first"); err != nil {
+		t.Fatal(err)
+	}
+	<-entered
+	before := b.DeadLetters()
+	for i := 0; i < n; i++ {
+		if err := a.Send(ctx, p.Address(), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.Request(ctx, p.Address(), "count", nil); !errors.Is(err, actor.ErrMailboxFull) {
+		t.Errorf("request through a pool to a full worker: %v", err)
+	}
+	deadline = time.Now().Add(5 * time.Second)
+	for b.DeadLetters() < before+n-1 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := b.DeadLetters() - before; got != n-1 {
+		t.Errorf("dead letters through the pool %d, want %d", got, n-1)
+	}
+	close(release)
 }
 
 // TestNodePoolReplacesLostWorkers loses a node while a pool's map has an

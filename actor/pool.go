@@ -189,12 +189,33 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 	return p, nil
 }
 
-// poolProcess routes the messages other nodes send to a pool.
+// poolProcess routes the messages other nodes send to a pool. It runs on
+// the goroutine reading the peer's connection, which must not wait: a
+// worker's full bounded mailbox refuses the message as it refuses any
+// message from a peer.
 type poolProcess struct{ p *Pool }
 
+// noWait is a done context: an Offer with it takes a message only if it fits.
+var noWait = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()
+
 func (pp *poolProcess) SendUserMessage(_ *proto.PID, message any) {
-	if env, sender := senderOf(message); env != nil {
-		_ = pp.p.route(context.Background(), env, sender)
+	env, sender := senderOf(message)
+	if env == nil {
+		return
+	}
+	err := pp.p.route(noWait, env, sender)
+	switch {
+	case err == nil:
+	case errors.Is(err, ErrMailboxFull) || errors.Is(err, context.Canceled):
+		pp.p.sys.refusePeer(pp.p.addr, message)
+	case env.request:
+		pp.p.sys.answerError(sender, err)
+	default:
+		pp.p.sys.deadLetter(pp.p.addr, env, err.Error())
 	}
 }
 func (pp *poolProcess) SendSystemMessage(*proto.PID, any) {}
