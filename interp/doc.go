@@ -42,6 +42,10 @@
 //	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, transfer=[])
 //	                               a child actor running script with init(*args), on another node with node=
 //	nodes()                        the other nodes this system knows ("host:port"), for spawn(node=) and pool(nodes=)
+//	pool(script, *args, size=, routing=, key=, name=, nodes=[])
+//	                               actors of one script behind one address (spread over nodes= if given)
+//	pmap(pool_or_script, items, timeout=, return_exceptions=False)
+//	                               every item as a request to the pool; the answers in input order
 //	stop(pid=None)                 stop an actor (this one, after the current message, when pid is None)
 //	watch(pid)                     a {"event": "terminated", "who": pid, "reason": ...} message when pid ends
 //	after(seconds, msg)            msg to this actor later; returns a timer with t.cancel()
