@@ -178,14 +178,7 @@ func TestNodeRemoteSpawnWatchStop(t *testing.T) {
 	a2 := newNode(t, actor.NodeConfig{Peers: []string{b.Node()}})
 
 	// From Go: the script and its library travel; b has neither file.
-	mod, err := a.Load("echo.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kid, err := a.Spawn(ctx, mod, actor.SpawnOptions{Node: b.Node()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kid := spawn(t, a, "echo.star", actor.SpawnOptions{Node: b.Node()})
 	if kid.Node != b.Node() {
 		t.Fatalf("spawned at %v, want node %s", kid, b.Node())
 	}
@@ -194,23 +187,14 @@ func TestNodeRemoteSpawnWatchStop(t *testing.T) {
 		t.Fatalf("answer %v, %v", got, err)
 	}
 	// A second spawn of the same script sends no source and reuses b's module.
-	if _, err := a.Spawn(ctx, mod, actor.SpawnOptions{Node: b.Node()}); err != nil {
-		t.Fatal(err)
-	}
+	spawn(t, a, "echo.star", actor.SpawnOptions{Node: b.Node()})
 	// An actor a peer started spawns the scripts it was sent with, there.
-	chain, err := a.Load("chain.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	head, err := a.Spawn(ctx, chain, actor.SpawnOptions{Node: b.Node()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	head := spawn(t, a, "chain.star", actor.SpawnOptions{Node: b.Node()})
 	var where string
 	if err := a.Request(ctx, head, 3, &where); err != nil || where != b.Node() {
 		t.Fatalf("chain answered %q, %v", where, err)
 	}
-	err = a.Request(ctx, head, "stray", nil)
+	err := a.Request(ctx, head, "stray", nil)
 	if err == nil || !strings.Contains(err.Error(), "forward.star: no such file") ||
 		!strings.Contains(err.Error(), "only the scripts that peer sent") {
 		t.Fatalf("spawning a script the peer did not send: %v", err)
@@ -372,14 +356,7 @@ func TestNodeGuestsStopWithTheirParentsNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mod, err := a.Load("echo.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kid, err := a.Spawn(ctx, mod, actor.SpawnOptions{Node: b.Node()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	kid := spawn(t, a, "echo.star", actor.SpawnOptions{Node: b.Node()})
 	if err := a.Request(ctx, kid, 1, nil); err != nil { // b now has a connection back to a
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -54,7 +55,8 @@ def receive(msg):
     reply(msg)
 `)},
 	// W3: the counter of the fan-in answers the last message, a request,
-	// with how many it got; the script producer sends them all, then that.
+	// with how many it got, and starts over (a node's counter serves many
+	// runs); the script producer sends them all, then that.
 	"tally.star": {Data: []byte(`
 state = {"n": 0}
 
@@ -62,6 +64,7 @@ def receive(msg):
     state["n"] += 1
     if msg["tag"] == "end":
         reply(state["n"])
+        state["n"] = 0
 `)},
 	"producer.star": {Data: []byte(`
 def receive(msg):
@@ -208,4 +211,19 @@ func withDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
 		return context.WithCancel(ctx)
 	}
 	return context.WithTimeout(ctx, time.Hour)
+}
+
+// awaitCount waits for a raw protoactor run started at start to report its
+// count on done, checks that it is want, and returns the time it took.
+func awaitCount(ctx context.Context, done <-chan int, start time.Time, want int, what string) (time.Duration, error) {
+	select {
+	case n := <-done:
+		elapsed := time.Since(start)
+		if n != want {
+			return 0, fmt.Errorf("%s: %d, want %d", what, n, want)
+		}
+		return elapsed, nil
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 }

@@ -38,7 +38,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"testing/fstest"
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
@@ -67,24 +66,6 @@ const (
 	pongName  = "pong"  // murmur W2: pong.star
 	tallyName = "tally" // W3, both sides: counts, answers "end" with the count, and starts over
 )
-
-// remoteScripts are the scripts of the remote workloads: W2's and W3's
-// (common.go), but with a counter that starts over after each "end", since
-// a server serves many measurements.
-var remoteScripts = fstest.MapFS{
-	"ping.star":     Scripts["ping.star"],
-	"pong.star":     Scripts["pong.star"],
-	"producer.star": Scripts["producer.star"],
-	"tally.star": {Data: []byte(`
-state = {"n": 0}
-
-def receive(msg):
-    state["n"] += 1
-    if msg["tag"] == "end":
-        reply(state["n"])
-        state["n"] = 0
-`)},
-}
 
 // ServeNodeIfAsked plays the role NodeEnv names, then exits the process;
 // when NodeEnv is not set it returns at once. Call it before anything else
@@ -620,16 +601,7 @@ func pingPongRemoteProto(ctx context.Context, peer string, rounds int) (time.Dur
 	done := make(chan int, 1)
 	start := time.Now()
 	sys.Root.Send(ping, &protoStart{peer: echo, count: rounds, done: done})
-	select {
-	case n := <-done:
-		elapsed := time.Since(start)
-		if n != rounds {
-			return 0, fmt.Errorf("W2 remote: %d round trips, want %d", n, rounds)
-		}
-		return elapsed, nil
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
+	return awaitCount(ctx, done, start, rounds, "W2 remote: round trips")
 }
 
 func fanInRemoteProto(ctx context.Context, peer string, count int, from Producer) (time.Duration, error) {
@@ -662,23 +634,13 @@ func fanInRemoteProto(ctx context.Context, peer string, count int, from Producer
 		v, _ := a.(*wrapperspb.Int64Value)
 		done <- int(v.GetValue())
 	}
-	var got int
-	select {
-	case got = <-done:
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
-	elapsed := time.Since(start)
-	if got != count+1 {
-		return 0, fmt.Errorf("W3 remote: counted %d messages, want %d", got, count+1)
-	}
-	return elapsed, nil
+	return awaitCount(ctx, done, start, count+1, "W3 remote: messages counted")
 }
 
-// newMurmurNode starts a murmur system running remoteScripts as a node on
+// newMurmurNode starts a murmur system running Scripts as a node on
 // a free loopback port.
 func newMurmurNode() (*actor.System, error) {
-	return actor.NewSystem(actor.Config{FS: remoteScripts, Node: &actor.NodeConfig{Listen: "127.0.0.1:0"}})
+	return actor.NewSystem(actor.Config{FS: Scripts, Node: &actor.NodeConfig{Listen: "127.0.0.1:0"}})
 }
 
 func pingPongRemoteMurmur(ctx context.Context, peer string, rounds int) (time.Duration, error) {

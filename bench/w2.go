@@ -109,14 +109,5 @@ func PingPongProto(ctx context.Context, rounds int) (time.Duration, error) {
 	done := make(chan int, 1)
 	start := time.Now()
 	sys.Root.Send(ping, &protoStart{peer: pong, count: rounds, done: done})
-	select {
-	case n := <-done:
-		elapsed := time.Since(start)
-		if n != rounds {
-			return 0, fmt.Errorf("W2: %d round trips, want %d", n, rounds)
-		}
-		return elapsed, nil
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
+	return awaitCount(ctx, done, start, rounds, "W2: round trips")
 }

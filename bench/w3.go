@@ -140,15 +140,5 @@ func FanInProto(ctx context.Context, count int, from Producer) (time.Duration, e
 		n, _ := r.(int)
 		done <- n
 	}
-	var got int
-	select {
-	case got = <-done:
-	case <-ctx.Done():
-		return 0, ctx.Err()
-	}
-	elapsed := time.Since(start)
-	if got != count+1 {
-		return 0, fmt.Errorf("W3: counted %d messages, want %d", got, count+1)
-	}
-	return elapsed, nil
+	return awaitCount(ctx, done, start, count+1, "W3: messages counted")
 }

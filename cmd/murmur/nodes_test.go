@@ -171,17 +171,28 @@ func startNode(t *testing.T, args ...string) (*proc, string) {
 	return p, m[1]
 }
 
+// startNodes starts n nodes with the same flags and returns them by
+// address, and their addresses in order.
+func startNodes(t *testing.T, n int, args ...string) (map[string]*proc, []string) {
+	t.Helper()
+	nodes := map[string]*proc{}
+	var addrs []string
+	for i := 0; i < n; i++ {
+		p, addr := startNode(t, args...)
+		nodes[addr] = p
+		addrs = append(addrs, addr)
+	}
+	return nodes, addrs
+}
+
+// sumOfSquares is what the test jobs add up: 0² + 1² + ... + (n-1)².
+func sumOfSquares(n int) int { return (n - 1) * n * (2*n - 1) / 6 }
+
 // TestNodesJob runs a job over three node processes and kills one while it
 // holds work: the application is told, and resends the lost items to a
 // worker it respawns on a surviving node; every item is accounted for.
 func TestNodesJob(t *testing.T) {
-	nodes := map[string]*proc{}
-	var addrs []string
-	for i := 0; i < 3; i++ {
-		p, addr := startNode(t, "-allow-remote-spawn")
-		nodes[addr] = p
-		addrs = append(addrs, addr)
-	}
+	nodes, addrs := startNodes(t, 3, "-allow-remote-spawn")
 	victim := addrs[1]
 	const n = 60
 	app := start(t, "run", "-peer", strings.Join(addrs, ","), "testdata/nodes/job.star", fmt.Sprint(n), victim)
@@ -190,11 +201,7 @@ func TestNodesJob(t *testing.T) {
 	nodes[victim].cmd.Process.Signal(syscall.SIGKILL)
 	app.expect(`^notice: terminated node unreachable: `+regexp.QuoteMeta(victim)+`$`, 10*time.Second)
 	app.expect(`^lost 20 items: .*node unreachable`, 10*time.Second)
-	sum := 0
-	for i := 0; i < n; i++ {
-		sum += i * i
-	}
-	app.expect(fmt.Sprintf(`^done %d items, 20 resent, sum %d$`, n, sum), 30*time.Second)
+	app.expect(fmt.Sprintf(`^done %d items, 20 resent, sum %d$`, n, sumOfSquares(n)), 30*time.Second)
 	if st := app.wait(30 * time.Second); st != 0 {
 		t.Fatalf("job exited with %d; stderr:\n%s", st, app.stderr.String())
 	}
@@ -212,23 +219,13 @@ func TestNodesJob(t *testing.T) {
 // processes and kills one while its workers hold items: the pool replaces
 // them on the surviving nodes and the items run again, so pmap completes.
 func TestNodesPoolSurvivesKilledNode(t *testing.T) {
-	nodes := map[string]*proc{}
-	var addrs []string
-	for i := 0; i < 3; i++ {
-		p, addr := startNode(t, "-allow-remote-spawn")
-		nodes[addr] = p
-		addrs = append(addrs, addr)
-	}
+	nodes, addrs := startNodes(t, 3, "-allow-remote-spawn")
 	victim := addrs[2]
 	const n = 40
 	app := start(t, "run", "-peer", strings.Join(addrs, ","), "testdata/nodes/pooljob.star", fmt.Sprint(n), victim)
 	app.expect(`^kill `+regexp.QuoteMeta(victim)+`$`, 30*time.Second)
 	nodes[victim].cmd.Process.Signal(syscall.SIGKILL)
-	sum := 0
-	for i := 0; i < n; i++ {
-		sum += i * i
-	}
-	app.expect(fmt.Sprintf(`^pmap done: %d items, sum %d$`, n, sum), 30*time.Second)
+	app.expect(fmt.Sprintf(`^pmap done: %d items, sum %d$`, n, sumOfSquares(n)), 30*time.Second)
 	if st := app.wait(30 * time.Second); st != 0 {
 		t.Fatalf("status %d; stderr:\n%s", st, app.stderr.String())
 	}
@@ -268,11 +265,7 @@ func TestNodesRefuseRemoteSpawn(t *testing.T) {
 // TestNodesWordcount runs examples/wordcount over three node processes, as
 // the README shows, and checks it counts the same as the embedded run.
 func TestNodesWordcount(t *testing.T) {
-	var addrs []string
-	for i := 0; i < 3; i++ {
-		_, addr := startNode(t, "-allow-remote-spawn")
-		addrs = append(addrs, addr)
-	}
+	_, addrs := startNodes(t, 3, "-allow-remote-spawn")
 	app := start(t, "run", "-peer", strings.Join(addrs, ","), "../../examples/wordcount/main.star", "testdata/corpus", "3")
 	app.expect(`^8 files, 234590 words, 190 distinct$`, 60*time.Second)
 	m := app.expect(`^counted on (\d) nodes: (.*)$`, 10*time.Second)
