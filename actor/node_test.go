@@ -263,7 +263,7 @@ func TestNodeLossFailsRequests(t *testing.T) {
 	}
 	start := time.Now()
 	err = a.Request(ctx, echo, 1, nil)
-	if !errors.Is(err, actor.ErrNodeUnreachable) && !errors.Is(err, actor.ErrUnknownActor) {
+	if !errors.Is(err, actor.ErrNodeUnreachable) {
 		t.Fatalf("request to a node that shut down: %v", err)
 	}
 	t.Logf("failed after %v: %v", time.Since(start), err)
