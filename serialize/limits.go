@@ -132,11 +132,11 @@ func (l Limits) DecodeGo(data []byte) (any, error) {
 // msgpack's reflection decoding (struct fields by their msgpack tags, typed
 // slices and maps, numbers converted to the target's type), after the
 // message has been checked against the limits: Address and *Address fields
-// take addresses, []byte places copied buffers. Places typed any inside such a target follow msgpack's
+// take addresses. Places typed any inside such a target follow msgpack's
 // loose interface rules (int64, uint64, float64, string, []any,
 // map[string]any), where addresses, big integers and sets are errors; a
 // target that can hold DecodeGo's value directly ([]any, map[string]any)
-// gets that value instead.
+// gets that value instead. Copied buffers fill []byte places.
 func (l Limits) DecodeGoInto(data []byte, out any) error {
 	switch p := out.(type) {
 	case *any:
