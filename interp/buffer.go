@@ -22,7 +22,8 @@ import (
 var ErrDetached = errors.New("interp: buffer was transferred")
 
 // Buffer is the Starlark buffer type: a mutable byte array. Sent plainly it
-// is copied; listed in send(..., transfer=[buf]) it moves: the receiver gets
+// is copied: the receiver gets a new buffer of its own (Go a []byte).
+// Listed in send(..., transfer=[buf]) it moves: the receiver gets
 // the same memory and this handle is detached. Like a transferred JavaScript
 // ArrayBuffer, a detached buffer has length 0 (len, iteration and slicing see
 // it empty) and every other use fails with an error naming where it went:
@@ -473,22 +474,14 @@ func builtinBuffer(_ *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple
 // maxBuffer is the largest buffer a script may allocate at once (4 GiB).
 const maxBuffer = 4 << 30
 
-// AppendMsgpack appends the buffer's contents as msgpack bin: a copy, which
-// is how a buffer travels when it is not transferred.
+// AppendMsgpack appends a copy of the buffer's contents as a buffer
+// (serialize.AppendBuffer), which is how a buffer travels when it is not
+// transferred: the receiver gets a new buffer of its own, Go a []byte.
 func (b *Buffer) AppendMsgpack(dst []byte) ([]byte, error) {
 	if err := b.check(); err != nil {
 		return dst, err
 	}
-	n := len(b.data)
-	switch {
-	case n <= 0xff:
-		dst = append(dst, 0xc4, byte(n))
-	case n <= 0xffff:
-		dst = binary.BigEndian.AppendUint16(append(dst, 0xc5), uint16(n))
-	default:
-		dst = binary.BigEndian.AppendUint32(append(dst, 0xc6), uint32(n))
-	}
-	return append(dst, b.data...), nil
+	return serialize.AppendBuffer(dst, b.data)
 }
 
 // TransferBytes returns the memory a transfer would move.

@@ -204,10 +204,9 @@ func (out outgoing) send(dest string, deliver func() error) error {
 	return err
 }
 
+// decode decodes a message into values the actor owns: every buffer in it,
+// copied or moved, becomes a Buffer.
 func (in *Instance) decode(env serialize.Envelope) (starlark.Value, error) {
-	if len(env.Buffers) == 0 {
-		return in.mod.engine.opts.Limits.DecodeStarlark(env.Body)
-	}
 	return in.mod.engine.opts.Limits.DecodeStarlarkTransfer(env.Body, env.Buffers, wrapBuffer)
 }
 

@@ -155,3 +155,45 @@ func TestReceiveTransferredBuffer(t *testing.T) {
 		t.Errorf("printed %q", got)
 	}
 }
+
+func TestCopiedBufferArrivesAsBuffer(t *testing.T) {
+	// The fake host answers a request with the message itself: the
+	// script gets back a copy of what it sent, decoded as a receiver would.
+	src := `
+def receive(msg):
+    b = buffer(b"abc")
+    c = request(self(), {"buf": b, "bytes": b"xy"})
+    c["buf"][0] = 7
+    print(type(c["buf"]), b.hex(), c["buf"].hex(), type(c["bytes"]))
+`
+	e := newEngine(t, map[string]string{"c.star": src}, interp.Options{})
+	h := &recordingHost{}
+	in := instantiate(t, e, "c.star", h)
+	if err := in.Receive(encode(t, "go")); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(h.printed, "|"); got != "buffer 616263 076263 bytes" {
+		t.Errorf("printed %q, want a copy that is a buffer the receiver can write", got)
+	}
+}
+
+func TestReceiveCopiedBuffer(t *testing.T) {
+	src := "def receive(msg):\n  msg[0] = 88\n  print(type(msg), msg.hex())\n"
+	e := newEngine(t, map[string]string{"r.star": src}, interp.Options{})
+	h := &recordingHost{}
+	in := instantiate(t, e, "r.star", h)
+	mem := []byte("abc")
+	body, err := serialize.Limits{}.EncodeStarlark(interp.NewBuffer(mem))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Receive(serialize.Envelope{Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	if string(mem) != "abc" {
+		t.Errorf("the receiver wrote into the sender's memory: %q", mem)
+	}
+	if got := strings.Join(h.printed, "|"); got != "buffer 586263" {
+		t.Errorf("printed %q", got)
+	}
+}

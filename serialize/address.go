@@ -12,10 +12,11 @@ import (
 
 // The msgpack ext types this package writes and reads.
 const (
-	ExtAddress int8 = 1 // payload: two msgpack strings, node then id
-	ExtBigInt  int8 = 2 // payload: sign byte (0 positive, 1 negative) + big-endian magnitude
-	ExtSet     int8 = 3 // payload: a msgpack array of the elements
-	ExtBuffer  int8 = 4 // reserved for transferred buffers; decoding one here is an error
+	ExtAddress    int8 = 1 // payload: two msgpack strings, node then id
+	ExtBigInt     int8 = 2 // payload: sign byte (0 positive, 1 negative) + big-endian magnitude
+	ExtSet        int8 = 3 // payload: a msgpack array of the elements
+	ExtBuffer     int8 = 4 // a transferred buffer: payload, a uint indexing Envelope.Buffers
+	ExtBufferCopy int8 = 5 // a buffer sent by copy: payload, its bytes (see AppendBuffer)
 )
 
 // Address is an actor's address as scripts and Go see it. It is a

@@ -63,6 +63,9 @@ type reader struct {
 	// moved is the memory transferred with the message, which ExtBuffer
 	// slots index (see transfer.go); nil for a plain message.
 	moved *arrivals
+	// wrap makes the buffers of the message (see transfer.go); nil where
+	// no buffer type is known.
+	wrap wrapFunc
 }
 
 // reader returns a reader of data, or an error if data is over MaxBytes.
@@ -378,6 +381,9 @@ func (r *reader) skip() error {
 		case ExtBigInt:
 			_, err := r.bigInt(n)
 			return err
+		case ExtBufferCopy:
+			r.pos += n
+			return nil
 		case ExtSet:
 			if err := r.enter(off); err != nil {
 				return err

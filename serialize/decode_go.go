@@ -132,6 +132,11 @@ func (r *reader) goExt(m mode) (any, error) {
 			return nil, r.malformed(off, "a buffer cannot be a map key or set element")
 		}
 		return r.slot(off, n)
+	case ExtBufferCopy:
+		if m != modeValue {
+			return nil, r.malformed(off, "a buffer cannot be a map key or set element")
+		}
+		return r.bufferCopy(n), nil
 	case ExtSet:
 		switch m {
 		case modeKey:

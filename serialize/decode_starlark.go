@@ -127,7 +127,12 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		return r.moved.wrap(data), nil
+		return r.wrap(data), nil
+	case ExtBufferCopy:
+		if key {
+			return nil, r.unhashable(off, "buffer")
+		}
+		return r.starlarkBuffer(off, n)
 	case ExtSet:
 		if key {
 			return nil, r.unhashable(off, "set")

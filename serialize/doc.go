@@ -28,6 +28,8 @@
 //	dict                map, in insertion order          map[string]any (map[any]any unless all keys are strings)
 //	set                 ext ExtSet (an array inside)     []any
 //	address (Address)   ext ExtAddress                   Address
+//	buffer, copied      ext ExtBufferCopy (its bytes)    []byte (a copy)
+//	buffer, moved       ext ExtBuffer (a slot number)    []byte (the moved memory)
 //	Sendable values     what their AppendMsgpack writes
 //	anything else       error ErrNotSendable
 //
@@ -47,8 +49,14 @@
 //     is accepted when decoding.
 //   - Strings are not checked for UTF-8: a Starlark string is bytes.
 //   - Addresses are the ext ExtAddress: two strs, node then id.
-//   - ExtBuffer is reserved for transferred buffers; decoding one here is an
-//     error ("transferred buffer without an envelope").
+//   - A buffer (interp's, a Sendable) sent by copy is the ext ExtBufferCopy,
+//     written by AppendBuffer, so that it arrives as a buffer, not as bytes:
+//     DecodeStarlarkTransfer makes a new one with its wrap function from a
+//     copy of the bytes; DecodeStarlark, which has no buffer type, refuses
+//     it. DecodeGo gives a []byte, and DecodeGoInto fills []byte places.
+//   - ExtBuffer is a transferred buffer's slot: only DecodeStarlarkTransfer
+//     and DecodeGoTransfer accept it; elsewhere it is an error
+//     ("transferred buffer without an envelope").
 //   - Functions, builtins, modules and every other type are not sendable. A
 //     type defined elsewhere can become sendable by implementing Sendable.
 //

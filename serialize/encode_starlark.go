@@ -16,7 +16,8 @@ import (
 // buffer, say) say how it goes on the wire. AppendMsgpack appends exactly
 // one msgpack value to dst and returns the extended slice, or returns an
 // error (such as "buffer was transferred") that makes the value unsendable.
-// What it writes decodes like any other msgpack (a bin decodes as bytes);
+// What it writes decodes like any other msgpack (a bin decodes as bytes; a
+// mutable buffer writes itself with AppendBuffer to arrive as a buffer);
 // the encoder checks it, so a broken AppendMsgpack is an ErrNotSendable
 // error rather than a malformed message.
 type Sendable interface {

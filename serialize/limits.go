@@ -136,7 +136,7 @@ func (l Limits) DecodeGo(data []byte) (any, error) {
 // loose interface rules (int64, uint64, float64, string, []any,
 // map[string]any), where addresses, big integers and sets are errors; a
 // target that can hold DecodeGo's value directly ([]any, map[string]any)
-// gets that value instead.
+// gets that value instead. Copied buffers fill []byte places.
 func (l Limits) DecodeGoInto(data []byte, out any) error {
 	switch p := out.(type) {
 	case *any:
@@ -169,13 +169,14 @@ func (l Limits) DecodeGoInto(data []byte, out any) error {
 		rv.Elem().Set(reflect.ValueOf(v))
 		return nil
 	}
+	data, orig := binBuffers(data) // so that []byte places take copied buffers
 	br := bytes.NewReader(data)
 	dec := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(dec)
 	dec.Reset(br)
 	dec.UseLooseInterfaceDecoding(true)
 	if err := dec.Decode(out); err != nil {
-		off := len(data) - br.Len()
+		off := orig(len(data) - br.Len())
 		return decodeError(ErrMalformed, off, fmt.Sprintf("cannot decode into %T: %v", out, err))
 	}
 	return nil

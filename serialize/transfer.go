@@ -4,6 +4,7 @@
 package serialize
 
 import (
+	"errors"
 	"fmt"
 
 	"go.starlark.net/starlark"
@@ -151,19 +152,29 @@ func (e *encoder) slot(i int) {
 type arrivals struct {
 	buffers [][]byte
 	used    []bool
-	wrap    func([]byte) starlark.Value
 }
 
+// wrapFunc makes the Starlark value that owns a buffer's memory.
+type wrapFunc = func([]byte) starlark.Value
+
 // DecodeStarlarkTransfer decodes data whose ExtBuffer slots index buffers,
-// the memory that moved with the message; wrap makes the Starlark value
-// (interp's buffer) that owns each, without a copy. Each slot may appear
-// once.
+// the memory that moved with the message (none for a plain message). wrap
+// makes the Starlark value (interp's buffer) that owns each buffer of the
+// message: a moved one without a copy, each slot once; a copied one
+// (ExtBufferCopy) from a fresh copy of its bytes. It is the decoding of a
+// receiver that has a buffer type: DecodeStarlark refuses buffers.
 func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func([]byte) starlark.Value) (starlark.Value, error) {
+	if wrap == nil {
+		return nil, errors.New("serialize: DecodeStarlarkTransfer needs a wrap function to make buffers")
+	}
 	r, err := l.reader(data)
 	if err != nil {
 		return nil, err
 	}
-	r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers)), wrap: wrap}
+	r.wrap = wrap
+	if len(buffers) > 0 { // a plain message allocates nothing more
+		r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+	}
 	v, err := r.starlarkValue(false)
 	if err != nil {
 		return nil, err
