@@ -301,7 +301,7 @@ func TestBoundedMailboxFails(t *testing.T) {
 }
 
 func TestRunScatterGatherAndRecv(t *testing.T) {
-	sys, printed := printingSystem(t)
+	sys, printed := printingSystem(t, actor.Config{})
 	mod, err := sys.Load("scatter.star")
 	if err != nil {
 		t.Fatal(err)
@@ -315,15 +315,17 @@ func TestRunScatterGatherAndRecv(t *testing.T) {
 	}
 }
 
-// printingSystem returns a test system and what its scripts print.
-func printingSystem(t *testing.T) (*actor.System, func() []string) {
+// printingSystem returns a test system configured as cfg says and what
+// its scripts print.
+func printingSystem(t *testing.T, cfg actor.Config) (*actor.System, func() []string) {
 	var mu sync.Mutex
 	var out []string
-	sys := newSystem(t, actor.Config{Print: func(_ actor.Address, msg string) {
+	cfg.Print = func(_ actor.Address, msg string) {
 		mu.Lock()
 		defer mu.Unlock()
 		out = append(out, msg)
-	}})
+	}
+	sys := newSystem(t, cfg)
 	return sys, func() []string {
 		mu.Lock()
 		defer mu.Unlock()
