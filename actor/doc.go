@@ -28,13 +28,22 @@
 //
 // # Failures
 //
-// A script error (fail(), a type error, the step limit, a failed request)
-// fails the actor: the error and its traceback are logged, a requester
-// waiting on the message gets ErrActorFailed with the traceback at once, and
-// protoactor's supervision restarts the actor with a fresh instance (init
-// runs again with the spawn arguments), up to 10 restarts in 10 seconds.
-// Messages queued behind the failed one stay queued and are processed by the
-// restarted instance. Stop and Shutdown cancel running scripts at once.
+// A script error (fail(), a type error, the step limit, a failed request
+// the script does not catch()) fails the actor: a requester waiting on the
+// message gets ErrActorFailed with the traceback at once, and protoactor's
+// supervision restarts the actor with a fresh instance (init runs again
+// with the spawn arguments: the old instance's state is lost), up to 10
+// restarts in 10 seconds. Messages queued behind the failed one stay queued
+// and are processed by the restarted instance. Stop and Shutdown cancel
+// running scripts at once. A receive that returns without answering a
+// request (and without calling sender(), which it may keep for a deferred
+// reply) fails the request at once with ErrNoReply.
+//
+// A failure is logged once: at debug by the failing actor when a waiting
+// requester was answered with it (the requester handles it, or fails and
+// is logged in turn; Go gets it returned), at error when nobody waited, or
+// when an ask's failure was never retrieved by the script. Every failure is
+// published as a FailureEvent.
 //
 // Sending to an actor that no longer exists is not an error: the message
 // goes to dead letters (counted by DeadLetters and logged), as in Erlang and
@@ -66,7 +75,7 @@
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
-// ErrUnknownActor, ErrActorFailed, ErrMailboxFull, ErrNameTaken, ErrShutdown,
+// ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
 // ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNotNode,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the

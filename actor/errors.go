@@ -2,24 +2,32 @@
 
 package actor
 
-import "errors"
+import "github.com/murmur-go/murmur/interp"
 
+// Each sentinel is an *interp.KindError: a script that handles a failure as
+// a value (catch(), f.exception()) reads the kind as e.kind.
 var (
 	// ErrTimeout is returned when a request's deadline passed before the answer came.
-	ErrTimeout = errors.New("actor: request timed out")
+	ErrTimeout = kind("timeout", "actor: request timed out")
 	// ErrStopped is returned when the target actor stopped before it could answer.
-	ErrStopped = errors.New("actor: actor stopped")
+	ErrStopped = kind("stopped", "actor: actor stopped")
 	// ErrUnknownActor is returned when no actor has the address a request was sent to.
-	ErrUnknownActor = errors.New("actor: no such actor")
+	ErrUnknownActor = kind("no_actor", "actor: no such actor")
 	// ErrActorFailed is returned to a requester when the target's script failed
 	// while handling the request; the error text carries the script's traceback.
-	ErrActorFailed = errors.New("actor: actor failed handling the request")
+	ErrActorFailed = kind("failed", "actor: actor failed handling the request")
 	// ErrMailboxFull is returned by a send to a bounded mailbox whose policy is to fail.
-	ErrMailboxFull = errors.New("actor: mailbox full")
+	ErrMailboxFull = kind("mailbox_full", "actor: mailbox full")
 	// ErrNameTaken is returned when a spawn asks for a name another actor has.
-	ErrNameTaken = errors.New("actor: name already taken")
+	ErrNameTaken = kind("name_taken", "actor: name already taken")
 	// ErrShutdown is returned by calls made while or after the system shuts down.
-	ErrShutdown = errors.New("actor: system shut down")
+	ErrShutdown = kind("shutdown", "actor: system shut down")
+	// ErrNoReply is returned to a requester at once when the target's
+	// receive returned without answering the request and without calling
+	// sender() (which it may keep to answer later).
+	ErrNoReply = kind("no_reply", "actor: no reply")
 	// ErrNotMain is returned by recv() outside an application's main.
-	ErrNotMain = errors.New("actor: recv is only available in main")
+	ErrNotMain = kind("not_main", "actor: recv is only available in main")
 )
+
+func kind(kind, msg string) error { return &interp.KindError{Kind: kind, Msg: msg} }

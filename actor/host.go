@@ -6,6 +6,7 @@ package actor
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -23,6 +24,9 @@ type host struct {
 	ref    *actorRef
 	ctx    proto.Context // the protoactor context of the message being handled
 	sender *proto.PID    // who sent it
+	// tookSender is set when the script asks for the sender (sender(),
+	// reply()): it answered the message, or may answer it later.
+	tookSender bool
 }
 
 var _ interp.Host = (*host)(nil)
@@ -30,6 +34,7 @@ var _ interp.Host = (*host)(nil)
 func (h *host) Self() Address { return h.ref.addr }
 
 func (h *host) Sender() (Address, bool) {
+	h.tookSender = true
 	if h.sender == nil {
 		return Address{}, false
 	}
@@ -37,15 +42,35 @@ func (h *host) Sender() (Address, bool) {
 }
 
 func (h *host) Send(to Address, msg serialize.Envelope) error {
-	return h.ref.sys.deliver(h.ref, to, &envelope{msg: msg, sender: h.ref.pid}, h.ref.pid)
+	return h.own(h.ref.sys.deliver(h.ref, to, &envelope{msg: msg, sender: h.ref.pid}, h.ref.pid))
 }
 
 func (h *host) Request(to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
 	if to == h.ref.addr {
 		return serialize.Envelope{}, fmt.Errorf("request to self (%s) would wait forever; call the function directly", to)
 	}
-	return h.ref.sys.request(h.ref, to, msg, timeout)
+	answer, err := h.ref.sys.request(h.ref, to, msg, timeout)
+	return answer, h.own(err)
 }
+
+// own marks err as the end of this actor (interp.ErrCancelled) when the
+// actor is being stopped or its system shut down, so that catch() in the
+// script lets it through: the wait ended because this actor is ending, not
+// because the target failed.
+func (h *host) own(err error) error {
+	if err == nil || errors.Is(err, interp.ErrCancelled) || !(h.ref.cancelled() || h.ref.sys.closing.Load()) {
+		return err
+	}
+	return &endingError{err}
+}
+
+// endingError is an error of a call cut short by its actor's stop: it
+// reads as the error it wraps and matches interp.ErrCancelled.
+type endingError struct{ err error }
+
+func (e *endingError) Error() string        { return e.err.Error() }
+func (e *endingError) Unwrap() error        { return e.err }
+func (e *endingError) Is(target error) bool { return target == interp.ErrCancelled }
 
 // future is an ask() in flight.
 type future struct {
@@ -59,7 +84,8 @@ func (f *future) Result() (serialize.Envelope, error) {
 	if f.err != nil {
 		return serialize.Envelope{}, f.err
 	}
-	return f.h.ref.sys.wait(f.h.ref, f.slot, f.to)
+	answer, err := f.h.ref.sys.wait(f.h.ref, f.slot, f.to)
+	return answer, f.h.own(err)
 }
 
 func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (interp.Future, error) {
@@ -69,7 +95,7 @@ func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 	s.track(slot, to)
 	if err := s.deliver(h.ref, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
 		s.dropSlot(slot)
-		return nil, err
+		return nil, h.own(err)
 	}
 	h.ref.ext().asks = append(h.ref.ext().asks, slot)
 	return &future{h: h, slot: slot, to: to}, nil
@@ -83,7 +109,7 @@ func (h *host) sweepAsks() {
 	kept := e.asks[:0]
 	for _, slot := range e.asks {
 		if slot.got || now.After(slot.deadline) {
-			h.ref.sys.dropSlot(slot)
+			h.ref.sys.dropAsk(h.ref, slot)
 			continue
 		}
 		kept = append(kept, slot)
@@ -107,7 +133,7 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 			if ctx.Err() == context.DeadlineExceeded && h.ref.Err() == nil {
 				return serialize.Envelope{}, fmt.Errorf("recv: %w: no message within %v", ErrTimeout, timeout)
 			}
-			return serialize.Envelope{}, err
+			return serialize.Envelope{}, h.own(err)
 		}
 		if env, sender := senderOf(m); env != nil {
 			h.sender = sender
@@ -283,5 +309,5 @@ func (h *host) Map(pool Address, items []serialize.Envelope, timeout time.Durati
 		}
 		return nil
 	})
-	return answers, errs, err
+	return answers, errs, h.own(err)
 }

@@ -67,10 +67,10 @@ type NodeConfig struct {
 var (
 	// ErrNodeUnreachable is the error of a request to an actor whose node
 	// cannot be reached or was lost while the request waited.
-	ErrNodeUnreachable = errors.New("actor: node unreachable")
+	ErrNodeUnreachable = kind("unreachable", "actor: node unreachable")
 	// ErrRemoteSpawnRefused is the error of a spawn on a node that does not
 	// accept code from peers.
-	ErrRemoteSpawnRefused = errors.New("actor: remote spawn refused")
+	ErrRemoteSpawnRefused = kind("refused", "actor: remote spawn refused")
 	// ErrNotNode is the error of reaching another node from a System that is
 	// not a node itself (no Config.Node): it could not be answered.
 	ErrNotNode = errors.New("actor: this system is not a node (set Config.Node)")
@@ -355,7 +355,7 @@ func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
 // Errors that keep their identity (errors.Is) when they answer a request
 // from another node; the code is the index.
 var wireErrors = []error{nil, ErrUnknownActor, ErrStopped, ErrActorFailed, ErrTimeout,
-	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken}
+	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken, ErrNoReply}
 
 // errorToWire is an error answer to a requester on another node.
 func errorToWire(err error) *wire.Envelope {

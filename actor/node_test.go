@@ -85,6 +85,8 @@ def receive(n):
 def receive(msg):
     reply(request(msg["to"], msg["body"]))
 `)},
+	// mute answers nothing.
+	"mute.star": {Data: []byte("def receive(msg):\n    pass\n")},
 	// parent spawns a child on a node, watches it, stops it, and reports
 	// the termination notice.
 	"parent.star": {Data: []byte(`
@@ -168,6 +170,10 @@ func TestNodeMessagingBothWays(t *testing.T) {
 	err = a.Request(ctx, fwdA, map[string]any{"to": actor.Address{Node: b.Node(), ID: "nobody"}, "body": 1}, nil)
 	if !errors.Is(err, actor.ErrActorFailed) || !strings.Contains(err.Error(), "no such actor") {
 		t.Fatalf("a script's failed remote request: %v", err)
+	}
+	mute := spawn(t, b, "mute.star", actor.SpawnOptions{})
+	if err := a.Request(ctx, mute, 1, nil); !errors.Is(err, actor.ErrNoReply) || !strings.Contains(err.Error(), "mute.star") {
+		t.Fatalf("request to a remote script that does not answer: %v, want ErrNoReply", err)
 	}
 }
 

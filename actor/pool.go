@@ -357,6 +357,11 @@ func (p *Pool) route(ctx context.Context, env *envelope, sender *proto.PID) erro
 		return p.sys.undeliverable(p.addr, env, sender, "no such actor")
 	}
 	if p.routing == Broadcast {
+		if env.request && len(ws) > 1 {
+			cp := *env
+			cp.fanout = true
+			env = &cp
+		}
 		var errs []error
 		for _, w := range ws {
 			errs = append(errs, p.sys.deliver(ctx, w.addr, env, sender))

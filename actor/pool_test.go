@@ -210,13 +210,13 @@ func TestPoolMapCancel(t *testing.T) {
 }
 
 func TestScriptPmap(t *testing.T) {
-	sys, printed := printingSystem(t)
+	sys, printed := printingSystem(t, actor.Config{})
 	mod, err := sys.Load("pmapper.star")
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = sys.Run(context.Background(), mod, nil)
-	if err == nil || !strings.Contains(err.Error(), "pmap: items[1]:") || !strings.Contains(err.Error(), "negative input -7") {
+	if err == nil || !strings.Contains(err.Error(), "pmap item 1 failed: ") || !strings.Contains(err.Error(), "negative input -7") {
 		t.Errorf("pmap with a failing item: %v", err)
 	}
 	want := "25\n[0, 1, 4, 9]\n4 error True"

@@ -24,6 +24,10 @@ type envelope struct {
 	msg     serialize.Envelope
 	sender  *proto.PID // the reply address: an actor, a reply slot, or nil
 	request bool       // the sender is a reply slot waiting for an answer
+	// fanout marks a copy of a request sent to several actors (a broadcast
+	// pool): the first answer wins, so one that does not answer stays silent
+	// instead of failing the request with ErrNoReply.
+	fanout bool
 }
 
 // IgnoreDeadLetterLogging tells protoactor not to log our dead letters: the
@@ -138,18 +142,72 @@ func (s *System) notify(watcher, who Address, reason string) {
 	}
 }
 
-// answerError answers the reply slot at pid with err.
-func (s *System) answerError(pid *proto.PID, err error) {
+// answerError answers the reply slot at pid with err, and reports whether
+// a requester has it: false when the slot is gone (its requester stopped
+// waiting) or was answered already (a broadcast's first answer won).
+func (s *System) answerError(pid *proto.PID, err error) bool {
 	if pid == nil {
-		return
+		return false
 	}
 	if s.n != nil && pid.Address != s.node && pid.Address != "" {
 		s.n.remote.SendMessage(pid, nil, errorToWire(err), nil, -1)
+		return true
+	}
+	p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id)
+	if !ok {
+		return false
+	}
+	if slot, ok := p.(*replySlot); ok {
+		return slot.answer(answer{err: err})
+	}
+	p.SendUserMessage(pid, &replyError{err: err})
+	return true
+}
+
+// logFailure logs an actor's failure. A failure answered to a waiting
+// requester is logged at debug: the requester has it, with the traceback,
+// and either handles it as a value (catch, f.exception(), return_exceptions)
+// or fails in turn and reports it itself (a Go caller gets it returned).
+// One that nobody waits for is logged at error.
+func (s *System) logFailure(ref *actorRef, err error, answered bool) {
+	if answered {
+		s.logger.Debug("actor failed", "actor", ref.addr, "script", ref.mod.Name(), "error", err.Error(), "answered", true)
 		return
 	}
-	if p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id); ok {
-		p.SendUserMessage(pid, &replyError{err: err})
+	s.logger.Error("actor failed", "actor", ref.addr, "script", ref.mod.Name(), "error", err.Error())
+}
+
+// noReply is the answer to a request that the receive of r returned from
+// without answering: it names the script and the message.
+func (r *actorRef) noReply(m *envelope) error {
+	what := fmt.Sprintf("a message moving %d buffers", len(m.msg.Buffers))
+	if len(m.msg.Buffers) == 0 {
+		v, err := r.sys.cfg.Limits.DecodeStarlark(m.msg.Body)
+		if what = "undecodable"; err == nil {
+			what = v.String()
+		}
+		if rs := []rune(what); len(rs) > 80 {
+			what = string(rs[:77]) + "..."
+		}
 	}
+	return fmt.Errorf("%w from %s: %s: receive returned without reply() to a request (%s)",
+		ErrNoReply, r.addr, r.mod.Name(), what)
+}
+
+// dropAsk unregisters the reply slot of an ask of owner's, logging a
+// failure that came back to it and that the script never retrieved: the
+// failing actor logged it at debug, counting on the asker to have it.
+func (s *System) dropAsk(owner *actorRef, slot *replySlot) {
+	if !slot.got {
+		select {
+		case a := <-slot.ch:
+			if a.err != nil {
+				s.logger.Error("failure of an ask never retrieved", "actor", owner.addr, "script", owner.mod.Name(), "error", a.err.Error())
+			}
+		default:
+		}
+	}
+	s.dropSlot(slot)
 }
 
 // deadLetters counts and logs messages that reached no actor. Logging is
@@ -219,11 +277,14 @@ func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
 	r.answer(a)
 }
 
-// answer gives the slot its answer, unless it has one already.
-func (r *replySlot) answer(a answer) {
+// answer gives the slot its answer, unless it has one already, and
+// reports whether it did.
+func (r *replySlot) answer(a answer) bool {
 	select {
 	case r.ch <- a:
+		return true
 	default: // answered already; later answers are dropped like Erlang's late replies
+		return false
 	}
 }
 

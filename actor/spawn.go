@@ -370,7 +370,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		a.ref.sys.undeliverable(a.ref.addr, m, m.sender, "actor has no running instance")
 		return
 	}
-	a.host.ctx, a.host.sender = c, m.sender
+	a.host.ctx, a.host.sender, a.host.tookSender = c, m.sender, false
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
@@ -380,6 +380,8 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 	a.host.sender = nil
 	if err != nil {
 		a.fail(c, err, m)
+	} else if m.request && !m.fanout && !a.host.tookSender {
+		a.ref.sys.answerError(m.sender, a.ref.noReply(m))
 	}
 }
 
@@ -429,8 +431,9 @@ func (a *scriptActor) callSafely(f func() error) (err error) {
 // requester waiting on the message is answered with the error at once.
 func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	ref := a.ref
+	answered := false
 	if m != nil && m.request {
-		ref.sys.answerError(m.sender, fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
+		answered = ref.sys.answerError(m.sender, fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
 	}
 	if ref.cancelled() {
 		// Stopping: the failure is the cancellation itself; the pending Stop
@@ -438,7 +441,7 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 		ref.sys.logger.Debug("actor cancelled", "actor", ref.addr, "script", ref.mod.Name(), "reason", err.Error())
 		return
 	}
-	ref.sys.logger.Error("actor failed", "actor", ref.addr, "script", ref.mod.Name(), "error", err.Error())
+	ref.sys.logFailure(ref, err, answered)
 	ev := &FailureEvent{Actor: ref.addr, Script: ref.mod.Name(), Err: err, limits: ref.sys.cfg.Limits}
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true
@@ -547,7 +550,7 @@ func (r *actorRef) terminate() {
 		}
 	}
 	for _, slot := range r.ext().asks {
-		r.sys.dropSlot(slot)
+		r.sys.dropAsk(r, slot)
 	}
 	r.mu.Lock()
 	if relay := r.ext().relay; relay != nil {

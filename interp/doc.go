@@ -37,6 +37,7 @@
 //	ask(to, msg, timeout=s, transfer=[])       the same without waiting: a future; f.result() waits for it,
 //	                               f.exception() returns the failure (an error value) or None
 //	gather(futures, return_exceptions=False)   wait for all futures, results in order
+//	catch(fn, *args, **kwargs)     call fn: (value, None), or (None, error) when it fails
 //	recv(timeout=s)                in main only: the next message sent to the application's address
 //	spawn(script, *args, name=, max_steps=, strategy=, max_restarts=, within=, backoff=, escalate=,
 //	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, transfer=[])
@@ -75,6 +76,14 @@
 // time errors are [*ScriptError] values carrying the Starlark traceback
 // (file:line:col of each frame); they unwrap to the error a builtin returned,
 // so callers can test them with errors.Is.
+//
+// Scripts have no try/except: catch(), f.exception(), and gather or pmap
+// with return_exceptions=True hand them a failure as a value of type
+// "error", truthy, with e.message, e.kind (the Kind of the first
+// [*KindError] in the error's chain, "error" if none), e.traceback (the
+// failing script's, or "") and e.index (a pmap item's index, or None).
+// catch never catches the step limit or a cancelled instance, nor a host
+// error wrapping [ErrCancelled]: those end the actor, not a call.
 //
 // A minimal use, as the actor layer does it:
 //

@@ -121,3 +121,14 @@ func newScriptError(script, fn string, err error) *ScriptError {
 	}
 	return se
 }
+
+// KindError is an error that tells scripts what kind of failure it is: an
+// error value's e.kind is the Kind of the first KindError in its chain
+// ("error" when there is none). The actor layer's sentinels are KindErrors
+// (actor.ErrTimeout has Kind "timeout"); a host may make its own.
+type KindError struct {
+	Kind string // a short snake_case name: "timeout", "failed", "no_reply"...
+	Msg  string // the error text
+}
+
+func (e *KindError) Error() string { return e.Msg }

@@ -41,34 +41,16 @@ func (f *future) Attr(name string) (starlark.Value, error) {
 }
 
 // exception waits for the answer and returns None, or the failure as an
-// error value: scripts have no try/except, so this is how a script handles
-// a failed ask (as with Python's Future.exception()).
+// error value (see errorValue): scripts have no try/except, so this is how
+// a script handles a failed ask (as with Python's Future.exception()).
 func (f *future) exceptionBuiltin(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs("exception", args, kwargs, 0); err != nil {
 		return nil, err
 	}
 	if _, err := f.result(); err != nil {
-		return &errorValue{err: err}, nil
+		return newErrorValue(err), nil
 	}
 	return starlark.None, nil
-}
-
-// errorValue is a failure handed to a script as a value: gather(...,
-// return_exceptions=True) and f.exception() return it. str(e) and e.message
-// are its text; it is falsy.
-type errorValue struct{ err error }
-
-func (e *errorValue) String() string        { return "error(" + starlark.String(e.err.Error()).String() + ")" }
-func (e *errorValue) Type() string          { return "error" }
-func (e *errorValue) Freeze()               {}
-func (e *errorValue) Truth() starlark.Bool  { return starlark.False }
-func (e *errorValue) Hash() (uint32, error) { return starlark.String(e.err.Error()).Hash() }
-func (e *errorValue) AttrNames() []string   { return []string{"message"} }
-func (e *errorValue) Attr(name string) (starlark.Value, error) {
-	if name == "message" {
-		return starlark.String(e.err.Error()), nil
-	}
-	return nil, nil
 }
 
 func (f *future) resultBuiltin(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -107,7 +89,7 @@ func builtinGather(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		}
 		r, err := f.result()
 		if err != nil && returnExceptions {
-			r = &errorValue{err: err}
+			r = newErrorValue(err)
 		} else if err != nil {
 			return nil, fmt.Errorf("gather: futures[%d]: %w", i, err)
 		}

@@ -121,6 +121,7 @@ var builtins = map[string]*starlark.Builtin{
 	"pool":    starlark.NewBuiltin("pool", builtinPool),
 	"pmap":    starlark.NewBuiltin("pmap", builtinPmap),
 	"buffer":  starlark.NewBuiltin("buffer", builtinBuffer),
+	"catch":   starlark.NewBuiltin("catch", builtinCatch),
 }
 
 // instanceOf returns the instance running on thread, or an error when the

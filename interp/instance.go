@@ -76,6 +76,7 @@ type Instance struct {
 	globals                       starlark.StringDict // kept only when the module defines no function
 	maxSteps                      uint64
 	overrun                       atomic.Bool // set when the step limit cancelled the thread
+	halted                        atomic.Bool // set by Cancel, cleared by Uncancel
 }
 
 // Instantiate creates an instance bound to host and runs the module's top
@@ -168,12 +169,18 @@ func (in *Instance) Has(name string) bool {
 
 // Cancel makes the running script fail promptly with reason; later calls on
 // the instance fail at once. It is safe to call from any goroutine.
-func (in *Instance) Cancel(reason string) { in.thread.Cancel(reason) }
+func (in *Instance) Cancel(reason string) {
+	in.halted.Store(true)
+	in.thread.Cancel(reason)
+}
 
 // Uncancel clears a cancellation so that the instance can run again (a
 // hook after its message was cancelled). Only the goroutine that uses the
 // instance may call it, between calls.
-func (in *Instance) Uncancel() { in.thread.Uncancel() }
+func (in *Instance) Uncancel() {
+	in.halted.Store(false)
+	in.thread.Uncancel()
+}
 
 // Steps returns the execution steps the instance has run so far.
 func (in *Instance) Steps() uint64 { return in.thread.ExecutionSteps() }

@@ -27,6 +27,7 @@ type fakeHost struct {
 	sender  *serialize.Address
 	spawned []string
 	answer  func(msg serialize.Envelope) (serialize.Envelope, error)
+	mapped  func(items []serialize.Envelope) ([]serialize.Envelope, []error, error)
 }
 
 type sent struct {
@@ -89,7 +90,10 @@ func (h *fakeHost) Pool(string, serialize.Envelope, interp.PoolOptions) (seriali
 }
 func (h *fakeHost) Nodes() []string { return nil }
 
-func (h *fakeHost) Map(serialize.Address, []serialize.Envelope, time.Duration) ([]serialize.Envelope, []error, error) {
+func (h *fakeHost) Map(_ serialize.Address, items []serialize.Envelope, _ time.Duration) ([]serialize.Envelope, []error, error) {
+	if h.mapped != nil {
+		return h.mapped(items)
+	}
 	return nil, nil, errors.New("no pools here")
 }
 func (h *fakeHost) After(time.Duration, serialize.Envelope) (func() bool, error) {

@@ -51,8 +51,10 @@ func builtinPool(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 // pmap(target, items, timeout=None, return_exceptions=False) sends every
 // item to a pool (an address from pool(), or a script path, for which a
 // pool of one worker per core lives for the call) and returns the answers
-// in input order. A failed item fails pmap with its index and traceback,
-// or, with return_exceptions=True, stands in the list as an error value.
+// in input order. A failed item fails pmap with its index and traceback
+// ("pmap item 3 failed: ...", naming the other items that failed too), or,
+// with return_exceptions=True, stands in the list as an error value whose
+// e.index is its index.
 func builtinPmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -97,19 +99,20 @@ func builtinPmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	results := make([]starlark.Value, len(answers))
+	var failed []int
 	for i := range answers {
-		var v starlark.Value
 		if errs[i] == nil {
-			v, errs[i] = in.decode(answers[i])
+			if results[i], errs[i] = in.decode(answers[i]); errs[i] == nil {
+				continue
+			}
 		}
-		switch {
-		case errs[i] == nil:
-			results[i] = v
-		case returnExceptions:
-			results[i] = &errorValue{err: errs[i]}
-		default:
-			return nil, fmt.Errorf("pmap: items[%d]: %w", i, errs[i])
+		if returnExceptions {
+			results[i] = newErrorValue(&itemError{index: i, err: errs[i]})
 		}
+		failed = append(failed, i)
+	}
+	if len(failed) > 0 && !returnExceptions {
+		return nil, &itemError{index: failed[0], others: failed[1:], err: errs[failed[0]]}
 	}
 	return starlark.NewList(results), nil
 }
