@@ -20,6 +20,10 @@ var (
 	ErrNameTaken = errors.New("actor: name already taken")
 	// ErrShutdown is returned by calls made while or after the system shuts down.
 	ErrShutdown = errors.New("actor: system shut down")
+	// ErrNoWorker is returned for a message or a Map item sent to a pool
+	// whose worker for it left the pool with no replacement (see
+	// PoolOptions); the error says which worker and why.
+	ErrNoWorker = errors.New("actor: no pool worker for the message")
 	// ErrNotMain is returned by recv() outside an application's main.
 	ErrNotMain = errors.New("actor: recv is only available in main")
 )

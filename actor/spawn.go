@@ -46,6 +46,8 @@ type SpawnOptions struct {
 	// hash, and the node must allow it (NodeConfig.AllowRemoteSpawn). The
 	// node supervises it. Empty means this node.
 	Node string
+
+	pool *Pool // the pool the actor is a worker of, which it tells as it stops
 }
 
 // actorRef is the system's record of one script actor. It outlives
@@ -65,6 +67,7 @@ type actorRef struct {
 
 	inst       atomic.Pointer[interp.Instance]
 	isCanceled atomic.Bool
+	started    atomic.Bool  // an init has succeeded (a pool replaces only such workers)
 	reason     atomic.Value // string: why the actor was cancelled
 
 	more atomic.Pointer[refExtras] // what few actors need, made on first use (see ext)
@@ -353,6 +356,9 @@ func (a *scriptActor) start(c proto.Context) {
 		if !ref.main {
 			err = inst.Init(ref.args)
 		}
+		if err == nil {
+			ref.started.Store(true)
+		}
 	}
 	if err != nil && ref.main {
 		a.startErr = err
@@ -520,6 +526,10 @@ func (r *actorRef) awaitStopped(kids []*actorRef) {
 // terminate runs when the actor has stopped: it leaves the registry, and
 // every message still queued is answered (requests) or sent to dead letters.
 func (r *actorRef) terminate() {
+	var heir *actorRef // a pool worker's replacement takes the messages queued for it
+	if r.opts.pool != nil {
+		heir = r.opts.pool.workerStopped(r)
+	}
 	r.cancel("stopped")
 	r.sys.actors.CompareAndDelete(r.addr.ID, r)
 	r.stopChildren("parent stopped")
@@ -543,6 +553,9 @@ func (r *actorRef) terminate() {
 	}
 	for _, m := range r.mb.Close() {
 		if env, sender := senderOf(m); env != nil {
+			if heir != nil && heir.mb.Offer(noWait, env, env.msg.Size()) == nil {
+				continue
+			}
 			r.sys.undeliverable(r.addr, env, sender, "actor stopped")
 		}
 	}
