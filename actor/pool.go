@@ -198,6 +198,10 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 	if _, loaded := s.pools.LoadOrStore(id, p); loaded {
 		return nil, fmt.Errorf("%w: %q", ErrNameTaken, id)
 	}
+	if parent != nil && !parent.ownPool(p) {
+		s.pools.CompareAndDelete(id, p)
+		return nil, fmt.Errorf("%w: %s is stopping", ErrStopped, parent.addr)
+	}
 	// A worker that stops while the others start waits for them in
 	// workerStopped, so that it finds itself among the workers.
 	p.mu.Lock()
@@ -231,6 +235,27 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 		s.proto.ProcessRegistry.Add(&poolProcess{p}, id)
 	}
 	return p, nil
+}
+
+// ownPool records p as one of r's pools, which stop with r; false if r is
+// already stopping.
+func (r *actorRef) ownPool(p *Pool) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.terminated || r.cancelled() {
+		return false
+	}
+	r.ext().pools = append(r.ext().pools, p)
+	return true
+}
+
+// disownPool forgets p, which stopped, as one of r's pools.
+func (r *actorRef) disownPool(p *Pool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e := r.ext(); slices.Contains(e.pools, p) {
+		e.pools = slices.DeleteFunc(e.pools, func(q *Pool) bool { return q == p })
+	}
 }
 
 // name returns the name of the pool's next worker. p.mu must be held.
@@ -313,6 +338,9 @@ func (p *Pool) stop(reason string) {
 func (p *Pool) stopLocked(reason string) {
 	if p.sys.pools.CompareAndDelete(p.addr.ID, p) && p.sys.n != nil {
 		p.sys.proto.ProcessRegistry.Remove(proto.NewPID(p.sys.node, p.addr.ID))
+	}
+	if p.parent != nil {
+		p.parent.disownPool(p)
 	}
 	if !p.stopped {
 		p.stopped = true

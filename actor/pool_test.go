@@ -472,3 +472,33 @@ func TestScriptPmapSurvivesWorkersThatStopForGood(t *testing.T) {
 		})
 	}
 }
+
+// TestPoolStopsWithItsOwner restarts an actor that owns a named pool: the
+// old pool stops with the old instance, so the new one can start its own.
+func TestPoolStopsWithItsOwner(t *testing.T) {
+	sys := newSystem(t, actor.Config{})
+	ctx := context.Background()
+	owner := spawn(t, sys, "poolowner.star", actor.SpawnOptions{})
+	for _, tt := range []struct {
+		msg  any
+		want int
+	}{{3, 9}, {"crash", 0}, {4, 16}} {
+		var got int
+		err := sys.Request(ctx, owner, tt.msg, &got)
+		if tt.msg == "crash" {
+			if !errors.Is(err, actor.ErrActorFailed) {
+				t.Fatalf("crash: %v", err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Fatalf("request %v: %d, %v; want %d", tt.msg, got, err, tt.want)
+		}
+	}
+	if err := sys.Stop(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	if err := sys.Request(ctx, actor.Address{Node: owner.Node, ID: owner.ID + "/squares"}, map[string]any{"x": 1}, nil); !errors.Is(err, actor.ErrUnknownActor) {
+		t.Errorf("request to the pool of a stopped owner: %v, want ErrUnknownActor", err)
+	}
+}

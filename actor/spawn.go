@@ -89,6 +89,7 @@ type actorRef struct {
 type refExtras struct {
 	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
 	children []*actorRef  // guarded by the actor's mu
+	pools    []*Pool      // pools it started, which stop with it; guarded by mu
 	failures []time.Time  // recent failures, for restart intensity; guarded by mu
 	watchers []Address    // guarded by mu
 	remote   []Address    // children on other nodes; guarded by mu
@@ -487,9 +488,12 @@ func (r *actorRef) family() []*actorRef {
 // stopChildren stops r's children (and so theirs), cancelling what they run.
 func (r *actorRef) stopChildren(reason string) []*actorRef {
 	r.mu.Lock()
-	kids, far := r.ext().children, r.ext().remote
-	r.ext().children, r.ext().remote = nil, nil
+	kids, far, pools := r.ext().children, r.ext().remote, r.ext().pools
+	r.ext().children, r.ext().remote, r.ext().pools = nil, nil, nil
 	r.mu.Unlock()
+	for _, p := range pools {
+		p.stop(reason)
+	}
 	for _, c := range kids {
 		c.cancel(reason)
 		r.sys.proto.Root.Stop(c.pid)
