@@ -317,7 +317,9 @@ func (p *Pool) spawnWorker(ctx context.Context, slot int, node, name string) (wo
 // Address returns the pool's address: messages sent to it are routed.
 func (p *Pool) Address() Address { return p.addr }
 
-// Workers returns the workers' addresses.
+// Workers returns the addresses of the current workers, replacements in
+// the places of those they replaced; fewer than Size once some have left
+// the pool with no replacement.
 func (p *Pool) Workers() []Address {
 	ws := p.ws()
 	out := make([]Address, len(ws))
