@@ -26,6 +26,10 @@ var (
 	// receive returned without answering the request and without calling
 	// sender() (which it may keep to answer later).
 	ErrNoReply = kind("no_reply", "actor: no reply")
+	// ErrNoWorker is returned for a message or a Map item sent to a pool
+	// whose worker for it left the pool with no replacement (see
+	// PoolOptions); the error says which worker and why.
+	ErrNoWorker = kind("no_worker", "actor: no pool worker for the message")
 	// ErrNotMain is returned by recv() outside an application's main.
 	ErrNotMain = kind("not_main", "actor: recv is only available in main")
 )

@@ -10,7 +10,7 @@ import (
 )
 
 // Event is one of *FailureEvent, *SupervisionEvent, *DeadLetterEvent,
-// *NodeDownEvent.
+// *NodeDownEvent, *PoolWorkerReplacedEvent.
 type Event interface{ event() }
 
 // FailureEvent reports a script that failed: the actor, the error (a
@@ -64,10 +64,23 @@ type NodeDownEvent struct {
 	Node string
 }
 
-func (*FailureEvent) event()     {}
-func (*SupervisionEvent) event() {}
-func (*DeadLetterEvent) event()  {}
-func (*NodeDownEvent) event()    {}
+// PoolWorkerReplacedEvent reports a pool worker that stopped for good (its
+// script kept failing), was lost with its node, or is gone from it, and the
+// worker that took its place. Replacement is the zero Address when none
+// did and the worker left the pool (see PoolOptions); Reason says why.
+type PoolWorkerReplacedEvent struct {
+	Pool        Address
+	Worker      Address
+	Replacement Address
+	Script      string
+	Reason      string
+}
+
+func (*FailureEvent) event()            {}
+func (*SupervisionEvent) event()        {}
+func (*DeadLetterEvent) event()         {}
+func (*NodeDownEvent) event()           {}
+func (*PoolWorkerReplacedEvent) event() {}
 
 // Subscribe calls fn with every Event from now on, until the returned
 // function is called. fn runs on the goroutine that raised the event (often

@@ -148,30 +148,41 @@ func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOpti
 	if err != nil {
 		return Address{}, err
 	}
+	so, err := spawnOptions(opts)
+	if err != nil {
+		return Address{}, err
+	}
+	if opts.Node != "" && opts.Node != s.node {
+		return s.spawnRemote(h.ref, h.ref, opts.Node, mod, args, so)
+	}
+	return s.spawn(h.ref, mod, args, so, false)
+}
+
+// spawnOptions returns the options a script gave spawn() (or pool(), for
+// every worker).
+func spawnOptions(opts interp.SpawnOptions) (SpawnOptions, error) {
 	so := SpawnOptions{
 		Name: opts.Name, MaxSteps: opts.MaxSteps,
 		ReceiveTimeout: opts.ReceiveTimeout, MessageTimeout: opts.MessageTimeout,
 		Supervision: Supervision{MaxRestarts: opts.MaxRestarts, Within: opts.Within,
 			Backoff: opts.Backoff, Escalate: opts.Escalate},
 	}
+	var err error
 	if opts.Strategy != "" {
 		if so.Supervision.Strategy, err = ParseStrategy(opts.Strategy); err != nil {
-			return Address{}, err
+			return so, err
 		}
 	}
 	if opts.MailboxSize > 0 || opts.MailboxPolicy != "" {
 		if opts.MailboxSize == 0 {
-			return Address{}, fmt.Errorf("mailbox_policy %q needs a mailbox_size", opts.MailboxPolicy)
+			return so, fmt.Errorf("mailbox_policy %q needs a mailbox_size", opts.MailboxPolicy)
 		}
 		so.Mailbox.MaxMessages = opts.MailboxSize
 		if so.Mailbox.Policy, err = parsePolicy(opts.MailboxPolicy); err != nil {
-			return Address{}, err
+			return so, err
 		}
 	}
-	if opts.Node != "" && opts.Node != s.node {
-		return s.spawnRemote(h.ref, h.ref, opts.Node, mod, args, so)
-	}
-	return s.spawn(h.ref, mod, args, so, false)
+	return so, nil
 }
 
 func parsePolicy(name string) (mailbox.Policy, error) {
@@ -279,6 +290,9 @@ func (h *host) Pool(path string, args serialize.Envelope, opts interp.PoolOption
 		return Address{}, err
 	}
 	po := PoolOptions{Size: opts.Size, Key: opts.Key, Name: opts.Name, Nodes: opts.Nodes}
+	if po.Worker, err = spawnOptions(opts.Worker); err != nil {
+		return Address{}, err
+	}
 	if opts.Routing != "" {
 		if po.Routing, err = ParseRouting(opts.Routing); err != nil {
 			return Address{}, err

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
 
@@ -72,8 +71,8 @@ type PoolOptions struct {
 	// Key is the message key ConsistentHash routes by: messages must be
 	// dicts (Go maps) holding it.
 	Key string
-	// Name names the pool; workers are Name/0, Name/1... Empty means a
-	// generated name.
+	// Name names the pool; workers are Name/0, Name/1..., and their
+	// replacements Name/Size, Name/Size+1... Empty means a generated name.
 	Name string
 	// Worker configures every worker (Args, Supervision, Mailbox...); its
 	// Name and Node are ignored.
@@ -82,37 +81,65 @@ type PoolOptions struct {
 	// system's own address, Node(), may be one of them), and Size zero
 	// means one worker per core of this machine for each. Workers on other
 	// nodes are spawned there as with SpawnOptions.Node; those of a node
-	// that cannot be reached go to the others. When a node is lost, its workers are replaced on the pool's other nodes (this one if
-	// none is left), and Map re-sends the items they held: an item may run
-	// twice. Balanced routing sees the load of local workers only and
-	// treats remote ones as idle.
+	// that cannot be reached go to the others. When a node is lost, its
+	// workers are replaced on the pool's other nodes (this one if none is
+	// left), and Map re-sends the items they held: an item may run twice.
+	// A worker that stops for good on another node (which supervises it)
+	// is replaced, on that node if it can be, when a Map finds it gone; a
+	// replacement found gone before it answered an item leaves the pool.
+	// Balanced routing sees the load of local workers only and treats
+	// remote ones as idle.
 	Nodes []string
 }
 
-// worker is one of a pool's actors: ref is nil for a worker on another node.
+// worker is one of a pool's actors: ref is nil for a worker on another
+// node. slot is its place in the pool, which its replacements take.
 type worker struct {
 	addr Address
 	ref  *actorRef
+	slot int
 }
 
 // Pool is a set of actors running one script behind one address. Its
 // methods are safe for concurrent use.
+//
+// A pool stays whole: a worker that stops for good because its script kept
+// failing (its supervision gave up on it: by default after 10 restarts in
+// 10 seconds) is replaced by a new one in its place, which also takes the
+// messages that were queued for it; a warning is logged and a
+// *PoolWorkerReplacedEvent published. Only the message it failed on fails,
+// with the script's error, as any failed message does.
+//
+// So that replacing cannot go on forever, a worker whose init never
+// succeeded is not replaced (its replacement would run the same init and
+// fail the same way): it leaves the pool, with a warning and an event, and
+// a message or Map item no worker is left for fails with ErrNoWorker,
+// which says why. Retry failing inits with the worker's supervision
+// (MaxRestarts, Within, the Backoff strategy) instead. A worker stopped on
+// purpose, or one that escalated its failure to its parent, leaves the
+// pool too.
 type Pool struct {
 	sys     *System
 	addr    Address
-	workers atomic.Pointer[[]worker] // replaced as a whole when workers are
+	workers atomic.Pointer[[]worker] // replaced as a whole, under mu, when workers change
 	routing Routing
 	key     string
 	next    atomic.Uint64
 
-	// What replacing a worker lost with its node takes; mu serializes
-	// replacements and Stop.
-	mu      sync.Mutex
-	stopped bool
-	parent  *actorRef
-	mod     *Module
-	args    serialize.Envelope
-	opts    PoolOptions
+	// What starting a worker takes.
+	parent *actorRef
+	mod    *Module
+	args   serialize.Envelope
+	opts   PoolOptions
+
+	mu        sync.Mutex // serializes changes of workers, and Stop; guards what follows
+	stopped   bool
+	changed   chan struct{}  // closed when the workers change or the pool stops
+	spawned   int            // workers started so far: numbers the next one's name
+	replacing map[int]bool   // slots whose worker is being replaced on another node
+	left      map[int]string // slots whose worker left without a replacement: why
+	lastLeft  int            // the slot that was left last
+	reports   []func()       // changes to log and publish once mu is released (see unlock)
 }
 
 // ws returns the current workers.
@@ -121,6 +148,19 @@ func (p *Pool) ws() []worker {
 		return *w
 	}
 	return nil
+}
+
+// setWorkers makes ws the pool's workers and wakes whoever waits for a
+// change. p.mu must be held.
+func (p *Pool) setWorkers(ws []worker) {
+	p.workers.Store(&ws)
+	p.wake()
+}
+
+// wake closes the channel of those waiting for a change. p.mu must be held.
+func (p *Pool) wake() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 // NewPool spawns a pool of mod's actors, supervised like any actor Go spawns.
@@ -153,11 +193,19 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 		id = parent.pid.Id + "/" + opts.Name
 	}
 	p := &Pool{sys: s, addr: Address{Node: s.node, ID: id}, routing: opts.Routing, key: opts.Key,
-		parent: parent, mod: mod, args: args, opts: opts}
+		parent: parent, mod: mod, args: args, opts: opts,
+		changed: make(chan struct{}), replacing: map[int]bool{}, left: map[int]string{}}
 	if _, loaded := s.pools.LoadOrStore(id, p); loaded {
 		return nil, fmt.Errorf("%w: %q", ErrNameTaken, id)
 	}
-	var ws []worker
+	if parent != nil && !parent.ownPool(p) {
+		s.pools.CompareAndDelete(id, p)
+		return nil, fmt.Errorf("%w: %s is stopping", ErrStopped, parent.addr)
+	}
+	// A worker that stops while the others start waits for them in
+	// workerStopped, so that it finds itself among the workers.
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	down := map[string]bool{} // nodes found unreachable: the workers go to the others
 	for i := 0; i < opts.Size; i++ {
 		var w worker
@@ -170,23 +218,51 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 			if down[node] {
 				continue
 			}
-			if w, err = p.spawnWorker(ctx, i, node); !errors.Is(err, ErrNodeUnreachable) {
+			if w, err = p.spawnWorker(ctx, i, node, p.opts.Name+"/"+strconv.Itoa(i)); !errors.Is(err, ErrNodeUnreachable) {
 				break
 			}
 			s.logger.Warn("pool: node unreachable, its workers go to the others", "pool", p.addr, "node", node)
 			down[node] = true
 		}
 		if err != nil {
-			p.stop("pool failed to start")
+			p.stopLocked("pool failed to start")
 			return nil, err
 		}
-		ws = append(ws, w)
-		p.workers.Store(&ws)
+		p.setWorkers(append(slices.Clone(p.ws()), w))
 	}
+	p.spawned = opts.Size
 	if s.n != nil { // reachable from other nodes too
 		s.proto.ProcessRegistry.Add(&poolProcess{p}, id)
 	}
 	return p, nil
+}
+
+// ownPool records p as one of r's pools, which stop with r; false if r is
+// already stopping.
+func (r *actorRef) ownPool(p *Pool) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.terminated || r.cancelled() {
+		return false
+	}
+	r.ext().pools = append(r.ext().pools, p)
+	return true
+}
+
+// disownPool forgets p, which stopped, as one of r's pools.
+func (r *actorRef) disownPool(p *Pool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e := r.ext(); slices.Contains(e.pools, p) {
+		e.pools = slices.DeleteFunc(e.pools, func(q *Pool) bool { return q == p })
+	}
+}
+
+// name returns the name of the pool's next worker. p.mu must be held.
+func (p *Pool) name() string {
+	n := p.opts.Name + "/" + strconv.Itoa(p.spawned)
+	p.spawned++
+	return n
 }
 
 // poolProcess routes the messages other nodes send to a pool. It runs on
@@ -221,89 +297,29 @@ func (pp *poolProcess) SendUserMessage(_ *proto.PID, message any) {
 func (pp *poolProcess) SendSystemMessage(*proto.PID, any) {}
 func (pp *poolProcess) Stop(*proto.PID)                   {}
 
-// spawnWorker starts worker i of the pool on node.
-func (p *Pool) spawnWorker(ctx context.Context, i int, node string) (worker, error) {
+// spawnWorker starts a worker for slot on node, named name if it is local.
+func (p *Pool) spawnWorker(ctx context.Context, slot int, node, name string) (worker, error) {
 	s := p.sys
 	w := p.opts.Worker
-	w.Args, w.Node = nil, ""
-	w.Name = p.opts.Name + "/" + strconv.Itoa(i)
+	w.Args, w.Node, w.Name = nil, "", name
 	var addr Address
 	var err error
 	if s.remoteNode(Address{Node: node}) {
 		w.Name = "" // the node names it: names are unique per node, not across nodes
 		addr, err = s.spawnRemote(ctx, p.parent, node, p.mod, p.args, w)
 	} else {
+		w.pool = p
 		addr, err = s.spawn(p.parent, p.mod, p.args, w, false)
 	}
-	return worker{addr: addr, ref: s.local(addr)}, err
-}
-
-// onNode reports whether one of the pool's workers is on node.
-func (p *Pool) onNode(node string) bool {
-	for _, w := range p.ws() {
-		if w.addr.Node == node {
-			return true
-		}
-	}
-	return false
-}
-
-// replaceLost replaces the workers the pool lost with node by new ones on
-// the pool's other nodes that are still reachable (this one if none is), in
-// the same places, so that routing and maps in progress find them.
-func (p *Pool) replaceLost(node string) {
-	s := p.sys
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.stopped {
-		return
-	}
-	var alive []string
-	for _, n := range p.opts.Nodes {
-		if n != node && !(s.remoteNode(Address{Node: n}) && s.unreachable(n)) {
-			alive = append(alive, n)
-		}
-	}
-	if len(alive) == 0 {
-		alive = []string{s.node}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
-	defer cancel()
-	ws := slices.Clone(p.ws())
-	j := 0
-	for i, w := range ws {
-		if w.addr.Node != node {
-			continue
-		}
-		nw, err := p.spawnWorker(ctx, i, alive[j%len(alive)])
-		j++
-		if err != nil {
-			s.logger.Warn("pool: cannot replace a worker lost with its node", "pool", p.addr, "worker", w.addr, "error", err)
-			continue
-		}
-		ws[i] = nw
-		s.logger.Info("pool: replaced a worker lost with its node", "pool", p.addr, "lost", w.addr, "new", nw.addr)
-	}
-	p.workers.Store(&ws)
-}
-
-// replacement waits for worker k, lost with its node, to be replaced, and
-// returns the new one; false if none comes within the request timeout.
-func (p *Pool) replacement(ctx context.Context, k int, lost Address) (worker, bool) {
-	deadline := time.Now().Add(p.sys.cfg.RequestTimeout)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		if ws := p.ws(); k < len(ws) && ws[k].addr != lost {
-			return ws[k], true
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return worker{}, false
+	return worker{addr: addr, ref: s.local(addr), slot: slot}, err
 }
 
 // Address returns the pool's address: messages sent to it are routed.
 func (p *Pool) Address() Address { return p.addr }
 
-// Workers returns the workers' addresses.
+// Workers returns the addresses of the current workers, replacements in
+// the places of those they replaced; fewer than Size once some have left
+// the pool with no replacement.
 func (p *Pool) Workers() []Address {
 	ws := p.ws()
 	out := make([]Address, len(ws))
@@ -315,20 +331,36 @@ func (p *Pool) Workers() []Address {
 
 // stop stops the pool's workers without waiting.
 func (p *Pool) stop(reason string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stopLocked(reason)
+}
+
+// stopLocked is stop with p.mu held.
+func (p *Pool) stopLocked(reason string) {
 	if p.sys.pools.CompareAndDelete(p.addr.ID, p) && p.sys.n != nil {
 		p.sys.proto.ProcessRegistry.Remove(proto.NewPID(p.sys.node, p.addr.ID))
 	}
-	p.mu.Lock()
-	p.stopped = true
-	p.mu.Unlock()
-	for _, w := range p.ws() {
-		if w.ref == nil {
-			_ = p.sys.stopRemote(w.addr, p.addr.String()+" ("+reason+")")
-			continue
-		}
-		w.ref.cancel(reason)
-		p.sys.proto.Root.Stop(w.ref.pid)
+	if p.parent != nil {
+		p.parent.disownPool(p)
 	}
+	if !p.stopped {
+		p.stopped = true
+		p.wake()
+	}
+	for _, w := range p.ws() {
+		p.stopWorker(w, reason)
+	}
+}
+
+// stopWorker stops w without waiting.
+func (p *Pool) stopWorker(w worker, reason string) {
+	if w.ref == nil {
+		_ = p.sys.stopRemote(w.addr, p.addr.String()+" ("+reason+")")
+		return
+	}
+	w.ref.cancel(reason)
+	p.sys.proto.Root.Stop(w.ref.pid)
 }
 
 // Stop stops the pool's workers and waits for those of this node, or for
@@ -354,7 +386,13 @@ func (p *Pool) Stop(ctx context.Context) error {
 func (p *Pool) route(ctx context.Context, env *envelope, sender *proto.PID) error {
 	ws := p.ws()
 	if len(ws) == 0 {
-		return p.sys.undeliverable(p.addr, env, sender, "no such actor")
+		if env.request {
+			err := p.noWorkers()
+			p.sys.answerError(sender, err)
+			return err
+		}
+		p.sys.deadLetter(p.addr, env, "pool has no workers")
+		return nil
 	}
 	if p.routing == Broadcast {
 		if env.request && len(ws) > 1 {
@@ -377,6 +415,9 @@ func (p *Pool) route(ctx context.Context, env *envelope, sender *proto.PID) erro
 
 func (p *Pool) pick(env *envelope) (worker, error) {
 	ws := p.ws()
+	if len(ws) == 0 { // the last worker left since route looked
+		return worker{}, p.noWorkers()
+	}
 	switch p.routing {
 	case Random:
 		return ws[rand.IntN(len(ws))], nil
@@ -385,7 +426,7 @@ func (p *Pool) pick(env *envelope) (worker, error) {
 		if err != nil {
 			return worker{}, err
 		}
-		return ws[rendezvous(key, len(ws))], nil
+		return rendezvous(key, ws), nil
 	case Balanced:
 		best, load := ws[0], int64(-1)
 		for _, w := range ws {
@@ -420,155 +461,17 @@ func (p *Pool) hashKey(env *envelope) (string, error) {
 	return fmt.Sprint(k), nil
 }
 
-// rendezvous picks one of n workers for key: the one with the highest hash
-// of (key, worker), which moves few keys when n changes.
-func rendezvous(key string, n int) int {
-	best, bestHash := 0, uint64(0)
-	for i := 0; i < n; i++ {
+// rendezvous picks the worker for key: the one with the highest hash of
+// (key, its slot), which moves only the keys of a worker that leaves.
+func rendezvous(key string, ws []worker) worker {
+	best, bestHash := ws[0], uint64(0)
+	for i, w := range ws {
 		h := fnv.New64a()
 		h.Write([]byte(key))
-		h.Write([]byte{0, byte(i), byte(i >> 8)})
+		h.Write([]byte{0, byte(w.slot), byte(w.slot >> 8), byte(w.slot >> 16)})
 		if v := h.Sum64(); i == 0 || v > bestHash {
-			best, bestHash = i, v
+			best, bestHash = w, v
 		}
 	}
 	return best
-}
-
-// ItemError is the failure of one item of a Map: its index and the error
-// (for a script failure, ErrActorFailed with the traceback).
-type ItemError struct {
-	Index int
-	Err   error
-}
-
-func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index, e.Err) }
-func (e *ItemError) Unwrap() error { return e.Err }
-
-// Map sends each item to the pool's workers as a request and returns the
-// answers in input order. Work is handed out as workers become free, so
-// uneven items keep every worker busy. Failed items are reported together
-// as an error joining one *ItemError per item (use errors.As); their slots
-// in the result are nil. Cancelling ctx stops handing out items.
-func (p *Pool) Map(ctx context.Context, items []any) ([]any, error) {
-	results := make([]any, len(items))
-	err := p.Stream(ctx, items, func(i int, v any, err error) error {
-		results[i] = v
-		return nil
-	})
-	return results, err
-}
-
-// Stream is Map that hands each answer to fn in input order as soon as it
-// and those before it are in. fn runs on the caller's goroutine; an error
-// from it stops the stream.
-func (p *Pool) Stream(ctx context.Context, items []any, fn func(i int, v any, err error) error) error {
-	bodies := make([]serialize.Envelope, len(items))
-	for i, it := range items {
-		env, err := p.sys.encode(it)
-		if err != nil {
-			return &ItemError{Index: i, Err: err}
-		}
-		bodies[i] = env
-	}
-	var errs []error
-	err := p.mapEnvelopes(ctx, bodies, 0, func(i int, answer serialize.Envelope, err error) error {
-		var v any
-		if err == nil {
-			err = p.sys.decodeInto(answer, &v)
-		}
-		if err != nil {
-			err = &ItemError{Index: i, Err: err}
-			errs = append(errs, err)
-		}
-		return fn(i, v, err)
-	})
-	return errors.Join(append(errs, err)...)
-}
-
-// lostWithNode reports whether a request failed because its target's node
-// went away, not because the script failed.
-func lostWithNode(err error) bool {
-	return err != nil && !errors.Is(err, ErrActorFailed) &&
-		(errors.Is(err, ErrNodeUnreachable) || errors.Is(err, ErrStopped))
-}
-
-type mapResult struct {
-	i   int
-	msg serialize.Envelope
-	err error
-}
-
-// mapEnvelopes runs the requests on one goroutine per worker, each taking
-// the next item when its last answer is in, and calls fn in input order.
-// An item whose worker's node is lost while it runs is sent again to the
-// worker that replaces it (so an item may run twice: at least once, as
-// map-reduce systems re-run the tasks of a lost machine).
-// Every goroutine it starts has returned when it returns.
-func (p *Pool) mapEnvelopes(ctx context.Context, items []serialize.Envelope, timeout time.Duration,
-	fn func(i int, answer serialize.Envelope, err error) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var next atomic.Int64
-	ws := p.ws()
-	out := make(chan mapResult, len(ws))
-	var wg sync.WaitGroup
-	for k, w := range ws {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(items) || ctx.Err() != nil {
-					return
-				}
-				answer, err := p.sys.request(ctx, w.addr, items[i], timeout)
-				for tries := 0; tries < 3 && w.ref == nil && lostWithNode(err); tries++ {
-					nw, ok := p.replacement(ctx, k, w.addr)
-					if !ok {
-						break
-					}
-					w = nw
-					answer, err = p.sys.request(ctx, w.addr, items[i], timeout)
-				}
-				select {
-				case out <- mapResult{i, answer, err}:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}()
-	}
-	go func() { wg.Wait(); close(out) }()
-	defer func() {
-		cancel()
-		for range out { // let every worker goroutine finish
-		}
-	}()
-	pending := make(map[int]mapResult)
-	emitted := 0
-	for r := range out {
-		pending[r.i] = r
-		for {
-			r, ok := pending[emitted]
-			if !ok {
-				break
-			}
-			delete(pending, emitted)
-			if err := fn(r.i, r.msg, r.err); err != nil {
-				return err
-			}
-			emitted++
-		}
-		if emitted == len(items) {
-			return nil
-		}
-	}
-	if emitted < len(items) {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		return fmt.Errorf("actor: map over %s stopped after %d of %d items", p.addr, emitted, len(items))
-	}
-	return nil
 }

@@ -5,7 +5,10 @@ package actor_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -222,5 +225,280 @@ func TestScriptPmap(t *testing.T) {
 	want := "25\n[0, 1, 4, 9]\n4 error True"
 	if got := strings.Join(printed(), "\n"); got != want {
 		t.Errorf("output:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// manyItems returns n items for poolworker.star of which every 7th fails.
+func manyItems(n int) []any {
+	items := make([]any, n)
+	for i := range items {
+		x := i
+		if i%7 == 0 {
+			x = -i - 1
+		}
+		items[i] = map[string]any{"x": x}
+	}
+	return items
+}
+
+// TestPoolMapSurvivesWorkersThatStopForGood maps 1,000 items of which 143
+// fail over 4 workers: each worker exhausts its restarts (10 in 10 s) and
+// stops for good several times over, and the pool replaces it, so exactly
+// the failing items fail.
+func TestPoolMapSurvivesWorkersThatStopForGood(t *testing.T) {
+	logs := &syncBuffer{}
+	sys := newSystem(t, actor.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	var mu sync.Mutex
+	var replaced []*actor.PoolWorkerReplacedEvent
+	defer sys.Subscribe(func(e actor.Event) {
+		if e, ok := e.(*actor.PoolWorkerReplacedEvent); ok {
+			mu.Lock()
+			defer mu.Unlock()
+			replaced = append(replaced, e)
+		}
+	})()
+	ctx := context.Background()
+	p := newPool(t, sys, actor.PoolOptions{Size: 4})
+	defer p.Stop(ctx)
+	items := manyItems(1000)
+	results, err := p.Map(ctx, items)
+	failed := map[int]bool{}
+	for _, e := range unjoin(err) {
+		var ie *actor.ItemError
+		if !errors.As(e, &ie) {
+			t.Fatalf("Map error %v is not an ItemError", e)
+		}
+		if !errors.Is(e, actor.ErrActorFailed) || !strings.Contains(e.Error(), "negative input") {
+			t.Errorf("item %d failed with %v, want its own script error", ie.Index, ie.Err)
+		}
+		failed[ie.Index] = true
+	}
+	for i, r := range results {
+		if i%7 == 0 {
+			if !failed[i] {
+				t.Errorf("bad item %d did not fail: %v", i, r)
+			}
+			continue
+		}
+		if failed[i] {
+			continue // reported above
+		}
+		if y, _ := r.(map[string]any)["y"].(int64); y != int64(i*i) {
+			t.Errorf("item %d = %v, want y %d", i, r, i*i)
+		}
+	}
+	if len(failed) != 143 {
+		t.Errorf("%d items failed, want the 143 bad ones", len(failed))
+	}
+	// 143 failures over 4 workers that stop after 11 each: at least 9
+	// replacements, each logged and published.
+	mu.Lock()
+	defer mu.Unlock()
+	if len(replaced) < 143/11-3 {
+		t.Errorf("%d replacement events, want at least %d", len(replaced), 143/11-3)
+	}
+	for _, e := range replaced {
+		if e.Pool != p.Address() || e.Script != "poolworker.star" || e.Replacement == (actor.Address{}) ||
+			e.Worker == e.Replacement || !strings.Contains(e.Reason, "max_restarts (10) times within 10s") ||
+			!strings.Contains(e.Reason, "negative input") {
+			t.Errorf("replacement event %+v", e)
+		}
+	}
+	if len(replaced) > 0 {
+		e := replaced[0]
+		want := fmt.Sprintf("level=WARN msg=\"pool: replaced a worker\" pool=%q worker=%q script=poolworker.star reason=", e.Pool.String(), e.Worker.String())
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("no warning %q in the log:\n%.2000s", want, logs.String())
+		}
+	}
+	if ws := p.Workers(); len(ws) != 4 {
+		t.Errorf("workers after the map: %v", ws)
+	}
+}
+
+// TestPoolReplacementTakesQueuedMessages fails a worker for good while
+// messages wait behind the failing one: its replacement handles them.
+func TestPoolReplacementTakesQueuedMessages(t *testing.T) {
+	sys := newSystem(t, actor.Config{})
+	ctx := context.Background()
+	mod, err := sys.Load("heir.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sys.NewPool(ctx, mod, actor.PoolOptions{Size: 1,
+		Worker: actor.SpawnOptions{Supervision: actor.Supervision{Strategy: actor.Temporary}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop(ctx)
+	first := p.Workers()[0]
+	gate := spawn(t, sys, "gate.star", actor.SpawnOptions{})
+	box, wait := inbox(t, sys)
+	// The worker waits at the gate while the rest queues behind.
+	msgs := []any{map[string]any{"op": "hold", "gate": gate}, map[string]any{"op": "fail"}}
+	for n := 1; n <= 3; n++ {
+		msgs = append(msgs, map[string]any{"op": "report", "n": n, "box": box})
+	}
+	for _, m := range msgs {
+		if err := sys.Send(ctx, p.Address(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sys.Send(ctx, gate, map[string]any{"op": "done"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := wait(3); fmt.Sprint(got) != "[1 2 3]" {
+		t.Errorf("reported %v, want [1 2 3]", got)
+	}
+	if ws := p.Workers(); len(ws) != 1 || ws[0] == first {
+		t.Errorf("workers %v, want one replacing %v", ws, first)
+	}
+	if n := sys.DeadLetters(); n != 0 {
+		t.Errorf("%d dead letters", n)
+	}
+}
+
+// TestPoolDoesNotReplaceWorkersThatNeverStart is the bound on replacement:
+// workers whose init fails leave the pool, and what is sent to it then
+// fails with ErrNoWorker saying why.
+func TestPoolDoesNotReplaceWorkersThatNeverStart(t *testing.T) {
+	sys := newSystem(t, actor.Config{})
+	var mu sync.Mutex
+	var left []*actor.PoolWorkerReplacedEvent
+	defer sys.Subscribe(func(e actor.Event) {
+		if e, ok := e.(*actor.PoolWorkerReplacedEvent); ok {
+			mu.Lock()
+			defer mu.Unlock()
+			left = append(left, e)
+		}
+	})()
+	ctx := context.Background()
+	mod, err := sys.Load("badinit.star")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sys.NewPool(ctx, mod, actor.PoolOptions{Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop(ctx)
+	_, err = p.Map(ctx, []any{1, 2, 3, 4, 5})
+	errs := unjoin(err)
+	if len(errs) != 5 {
+		t.Fatalf("Map: %v, want 5 failed items", err)
+	}
+	for _, e := range errs {
+		if !errors.Is(e, actor.ErrNoWorker) || !strings.Contains(e.Error(), "init never succeeded") ||
+			!strings.Contains(e.Error(), "cannot start") {
+			t.Errorf("item error %v, want ErrNoWorker saying init failed", e)
+		}
+	}
+	if ws := p.Workers(); len(ws) != 0 {
+		t.Errorf("workers %v, want none", ws)
+	}
+	if err := sys.Request(ctx, p.Address(), 1, nil); !errors.Is(err, actor.ErrNoWorker) || !strings.Contains(err.Error(), "cannot start") {
+		t.Errorf("request to the empty pool: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(left) != 2 {
+		t.Fatalf("%d events, want one per worker", len(left))
+	}
+	for _, e := range left {
+		if e.Replacement != (actor.Address{}) || !strings.Contains(e.Reason, "init never succeeded") {
+			t.Errorf("event %+v", e)
+		}
+	}
+}
+
+// TestScriptPoolOptionsErrors checks that pool() refuses bad worker options
+// as spawn() does.
+func TestScriptPoolOptionsErrors(t *testing.T) {
+	sys := newSystem(t, actor.Config{})
+	for _, tt := range []struct{ args, want string }{
+		{`strategy = "sometimes"`, `unknown supervision strategy "sometimes"`},
+		{`max_restarts = -1`, "pool: max_steps, max_restarts and mailbox_size must not be negative"},
+		{`mailbox_policy = "drop"`, `mailbox_policy "drop" needs a mailbox_size`},
+		{`mailbox_size = 2, mailbox_policy = "later"`, `unknown mailbox_policy "later"`},
+		{`within = "soon"`, "pool: "},
+		{`transfer = []`, `pool: unexpected keyword argument "transfer"`},
+		{`node = "x"`, `pool: unexpected keyword argument "node"`},
+	} {
+		t.Run(tt.args, func(t *testing.T) {
+			src := "def main(args):\n    pool(\"poolworker.star\", " + tt.args + ")\n"
+			mod, err := sys.Compile("opts.star", []byte(src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sys.Run(context.Background(), mod, nil); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("pool(%s): %v, want %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+// unjoin returns the errors err joins (err itself if it joins none).
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, unjoin(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func TestScriptPmapSurvivesWorkersThatStopForGood(t *testing.T) {
+	for _, tt := range []struct{ script, want string }{
+		{"pmapfail.star", "143 True\nTrue\nTrue"},
+		{"poolopts.star", "50 True"},
+	} {
+		t.Run(tt.script, func(t *testing.T) {
+			sys, printed := printingSystem(t, actor.Config{})
+			mod, err := sys.Load(tt.script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := sys.Run(context.Background(), mod, nil); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(printed(), "\n"); got != tt.want {
+				t.Errorf("output:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPoolStopsWithItsOwner restarts an actor that owns a named pool: the
+// old pool stops with the old instance, so the new one can start its own.
+func TestPoolStopsWithItsOwner(t *testing.T) {
+	sys := newSystem(t, actor.Config{})
+	ctx := context.Background()
+	owner := spawn(t, sys, "poolowner.star", actor.SpawnOptions{})
+	for _, tt := range []struct {
+		msg  any
+		want int
+	}{{3, 9}, {"crash", 0}, {4, 16}} {
+		var got int
+		err := sys.Request(ctx, owner, tt.msg, &got)
+		if tt.msg == "crash" {
+			if !errors.Is(err, actor.ErrActorFailed) {
+				t.Fatalf("crash: %v", err)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Fatalf("request %v: %d, %v; want %d", tt.msg, got, err, tt.want)
+		}
+	}
+	if err := sys.Stop(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	if err := sys.Request(ctx, actor.Address{Node: owner.Node, ID: owner.ID + "/squares"}, map[string]any{"x": 1}, nil); !errors.Is(err, actor.ErrUnknownActor) {
+		t.Errorf("request to the pool of a stopped owner: %v, want ErrUnknownActor", err)
 	}
 }

@@ -46,6 +46,8 @@ type SpawnOptions struct {
 	// hash, and the node must allow it (NodeConfig.AllowRemoteSpawn). The
 	// node supervises it. Empty means this node.
 	Node string
+
+	pool *Pool // the pool the actor is a worker of, which it tells as it stops
 }
 
 // actorRef is the system's record of one script actor. It outlives
@@ -65,6 +67,7 @@ type actorRef struct {
 
 	inst       atomic.Pointer[interp.Instance]
 	isCanceled atomic.Bool
+	started    atomic.Bool  // an init has succeeded (a pool replaces only such workers)
 	reason     atomic.Value // string: why the actor was cancelled
 
 	more atomic.Pointer[refExtras] // what few actors need, made on first use (see ext)
@@ -86,6 +89,7 @@ type actorRef struct {
 type refExtras struct {
 	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
 	children []*actorRef  // guarded by the actor's mu
+	pools    []*Pool      // pools it started, which stop with it; guarded by mu
 	failures []time.Time  // recent failures, for restart intensity; guarded by mu
 	watchers []Address    // guarded by mu
 	remote   []Address    // children on other nodes; guarded by mu
@@ -353,6 +357,9 @@ func (a *scriptActor) start(c proto.Context) {
 		if !ref.main {
 			err = inst.Init(ref.args)
 		}
+		if err == nil {
+			ref.started.Store(true)
+		}
 	}
 	if err != nil && ref.main {
 		a.startErr = err
@@ -484,9 +491,12 @@ func (r *actorRef) family() []*actorRef {
 // stopChildren stops r's children (and so theirs), cancelling what they run.
 func (r *actorRef) stopChildren(reason string) []*actorRef {
 	r.mu.Lock()
-	kids, far := r.ext().children, r.ext().remote
-	r.ext().children, r.ext().remote = nil, nil
+	kids, far, pools := r.ext().children, r.ext().remote, r.ext().pools
+	r.ext().children, r.ext().remote, r.ext().pools = nil, nil, nil
 	r.mu.Unlock()
+	for _, p := range pools {
+		p.stop(reason)
+	}
 	for _, c := range kids {
 		c.cancel(reason)
 		r.sys.proto.Root.Stop(c.pid)
@@ -523,6 +533,10 @@ func (r *actorRef) awaitStopped(kids []*actorRef) {
 // terminate runs when the actor has stopped: it leaves the registry, and
 // every message still queued is answered (requests) or sent to dead letters.
 func (r *actorRef) terminate() {
+	var heir *actorRef // a pool worker's replacement takes the messages queued for it
+	if r.opts.pool != nil {
+		heir = r.opts.pool.workerStopped(r)
+	}
 	r.cancel("stopped")
 	r.sys.actors.CompareAndDelete(r.addr.ID, r)
 	r.stopChildren("parent stopped")
@@ -546,6 +560,9 @@ func (r *actorRef) terminate() {
 	}
 	for _, m := range r.mb.Close() {
 		if env, sender := senderOf(m); env != nil {
+			if heir != nil && heir.mb.Offer(noWait, env, env.msg.Size()) == nil {
+				continue
+			}
 			r.sys.undeliverable(r.addr, env, sender, "actor stopped")
 		}
 	}

@@ -43,8 +43,9 @@
 //	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, transfer=[])
 //	                               a child actor running script with init(*args), on another node with node=
 //	nodes()                        the other nodes this system knows ("host:port"), for spawn(node=) and pool(nodes=)
-//	pool(script, *args, size=, routing=, key=, name=, nodes=[])
-//	                               actors of one script behind one address (spread over nodes= if given)
+//	pool(script, *args, size=, routing=, key=, name=, nodes=[], and spawn's options but name=, node=, transfer=)
+//	                               actors of one script behind one address (spread over nodes= if given);
+//	                               a worker that stops for good after failures is replaced
 //	pmap(pool_or_script, items, timeout=, return_exceptions=False)
 //	                               every item as a request to the pool; the answers in input order
 //	stop(pid=None)                 stop an actor (this one, after the current message, when pid is None)

@@ -100,6 +100,10 @@ type PoolOptions struct {
 	Key     string   // key=: the message key consistent_hash routes by
 	Name    string   // name=: the pool's name
 	Nodes   []string // nodes=: spread the workers over these nodes; empty means this one
+
+	// Worker holds the options of spawn() that every worker gets
+	// (max_restarts=, mailbox_size=, ...); its Name and Node are unused.
+	Worker SpawnOptions
 }
 
 // builtins are the names every script sees besides Starlark's universe.
@@ -400,28 +404,15 @@ func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if !ok {
 		return nil, fmt.Errorf("spawn: script must be a path string, not %s", args[0].Type())
 	}
-	var opts SpawnOptions
-	var maxSteps int
-	var transfer, within, backoff, recvTimeout, msgTimeout starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, "name?", &opts.Name, "max_steps?", &maxSteps,
-		"transfer?", &transfer, "strategy?", &opts.Strategy, "max_restarts?", &opts.MaxRestarts,
-		"within?", &within, "backoff?", &backoff, "escalate?", &opts.Escalate,
-		"receive_timeout?", &recvTimeout, "message_timeout?", &msgTimeout,
-		"mailbox_size?", &opts.MailboxSize, "mailbox_policy?", &opts.MailboxPolicy, "node?", &opts.Node); err != nil {
+	var w workerArgs
+	var transfer starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, append([]any{"name?", &w.opts.Name, "transfer?", &transfer,
+		"node?", &w.opts.Node}, w.pairs()...)...); err != nil {
 		return nil, err
 	}
-	if maxSteps < 0 || opts.MaxRestarts < 0 || opts.MailboxSize < 0 {
-		return nil, errors.New("spawn: max_steps, max_restarts and mailbox_size must not be negative")
-	}
-	opts.MaxSteps = uint64(maxSteps)
-	for _, d := range []struct {
-		v   starlark.Value
-		dst *time.Duration
-	}{{within, &opts.Within}, {backoff, &opts.Backoff}, {recvTimeout, &opts.ReceiveTimeout}, {msgTimeout, &opts.MessageTimeout}} {
-		var err error
-		if *d.dst, err = seconds(b.Name(), d.v); err != nil {
-			return nil, err
-		}
+	opts, err := w.options(b.Name())
+	if err != nil {
+		return nil, err
 	}
 	out, err := in.encode("args", args[1:], transfer)
 	if err != nil {

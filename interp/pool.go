@@ -5,14 +5,16 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"go.starlark.net/starlark"
 
 	"github.com/murmur-go/murmur/serialize"
 )
 
-// pool(script, *args, size=0, routing="round_robin", key="", name="")
-// starts N actors of script (children of the caller) behind one address.
+// pool(script, *args, size=0, routing="round_robin", key="", name="",
+// nodes=[], and spawn's supervision and limit options) starts N actors of
+// script (children of the caller) behind one address.
 func builtinPool(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -27,8 +29,12 @@ func builtinPool(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	}
 	var opts PoolOptions
 	var nodes *starlark.List
-	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, "size?", &opts.Size, "routing?", &opts.Routing,
-		"key?", &opts.Key, "name?", &opts.Name, "nodes?", &nodes); err != nil {
+	var w workerArgs
+	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, append([]any{"size?", &opts.Size, "routing?", &opts.Routing,
+		"key?", &opts.Key, "name?", &opts.Name, "nodes?", &nodes}, w.pairs()...)...); err != nil {
+		return nil, err
+	}
+	if opts.Worker, err = w.options(b.Name()); err != nil {
 		return nil, err
 	}
 	for i := 0; nodes != nil && i < nodes.Len(); i++ {
@@ -46,6 +52,42 @@ func builtinPool(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	return in.host.Pool(script, out.env, opts)
+}
+
+// workerArgs are the keyword arguments of spawn() and pool() that say how
+// an actor is supervised and bounded.
+type workerArgs struct {
+	opts                                            SpawnOptions
+	maxSteps                                        int
+	within, backoff, receiveTimeout, messageTimeout starlark.Value
+}
+
+// pairs returns the names and destinations for starlark.UnpackArgs.
+func (w *workerArgs) pairs() []any {
+	return []any{"max_steps?", &w.maxSteps, "strategy?", &w.opts.Strategy, "max_restarts?", &w.opts.MaxRestarts,
+		"within?", &w.within, "backoff?", &w.backoff, "escalate?", &w.opts.Escalate,
+		"receive_timeout?", &w.receiveTimeout, "message_timeout?", &w.messageTimeout,
+		"mailbox_size?", &w.opts.MailboxSize, "mailbox_policy?", &w.opts.MailboxPolicy}
+}
+
+// options checks the arguments unpacked for the builtin fn and returns them.
+func (w *workerArgs) options(fn string) (SpawnOptions, error) {
+	if w.maxSteps < 0 || w.opts.MaxRestarts < 0 || w.opts.MailboxSize < 0 {
+		return SpawnOptions{}, fmt.Errorf("%s: max_steps, max_restarts and mailbox_size must not be negative", fn)
+	}
+	opts := w.opts
+	opts.MaxSteps = uint64(w.maxSteps)
+	for _, d := range []struct {
+		v   starlark.Value
+		dst *time.Duration
+	}{{w.within, &opts.Within}, {w.backoff, &opts.Backoff}, {w.receiveTimeout, &opts.ReceiveTimeout},
+		{w.messageTimeout, &opts.MessageTimeout}} {
+		var err error
+		if *d.dst, err = seconds(fn, d.v); err != nil {
+			return SpawnOptions{}, err
+		}
+	}
+	return opts, nil
 }
 
 // pmap(target, items, timeout=None, return_exceptions=False) sends every
