@@ -53,7 +53,7 @@ func (l Limits) AppendStarlark(dst []byte, v starlark.Value) ([]byte, error) {
 	e := newEncoder(l, dst)
 	defer e.release()
 	if err := e.starlarkValue(v); err != nil {
-		return dst, err
+		return dst, withPath(err)
 	}
 	if err := e.checkSize(); err != nil {
 		return dst, err
@@ -71,7 +71,7 @@ func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
 	}
 	v, err := r.starlarkValue(false)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return v, r.finish()
 }
@@ -91,7 +91,7 @@ func (l Limits) DecodeStarlarkArray(data []byte) (starlark.Tuple, error) {
 	}
 	elems, err := r.starlarkElems(false)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return starlark.Tuple(elems), r.finish()
 }
@@ -102,7 +102,7 @@ func (l Limits) EncodeGo(v any) ([]byte, error) {
 	e := newEncoder(l, nil)
 	defer e.release()
 	if err := e.goValue(v); err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	if err := e.checkSize(); err != nil {
 		return nil, err
@@ -121,7 +121,7 @@ func (l Limits) DecodeGo(data []byte) (any, error) {
 	}
 	v, err := r.goValue(modeValue)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return v, r.finish()
 }
