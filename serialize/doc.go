@@ -72,6 +72,28 @@
 // msgpack's reflection, once the bytes have passed the same checks; Address
 // and *Address fields take addresses.
 //
+// Numbers go into numeric Go types exactly or not at all, as with
+// encoding/json, wherever they are (the target itself, struct fields,
+// slice and array elements, map keys and values):
+//
+//   - An integer goes into an integer type when it is in range: 300 into an
+//     int8, -1 into a uint, 2^63 into an int64 are errors.
+//   - A float goes into an integer type only when it is integral and in
+//     range: 3.0 into an int is 3; 1.5, NaN and ±Inf are errors.
+//   - Any integer or float goes into a float64 or a float32, rounded to the
+//     nearest when inexact, as json does (2^53+1 becomes 2^53 in a float64);
+//     a finite float beyond float32's range is an error for a float32. NaN
+//     and ±Inf go into either.
+//   - uintptr is not supported (an error); []byte and [N]byte take a bin or
+//     a str, not an array.
+//
+// The error names the value, the Go type and the place, and wraps
+// ErrMalformed: `value.Count: malformed message at byte 12: cannot decode
+// 18446744073709551615 into int64: out of range`. Places typed any keep
+// msgpack's loose rules (int64, uint64, float64), and a type that decodes
+// itself (msgpack.CustomDecoder, msgpack.Unmarshaler, encoding's binary and
+// text unmarshalers) gets the bytes as they are.
+//
 // # Limits
 //
 // Limits bounds both directions: MaxDepth, the deepest nesting of

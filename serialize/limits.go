@@ -130,9 +130,9 @@ func (l Limits) DecodeGo(data []byte) (any, error) {
 // pointer. Into a *any it stores what DecodeGo returns, into a
 // *starlark.Value what DecodeStarlark returns. Any other target is filled by
 // msgpack's reflection decoding (struct fields by their msgpack tags, typed
-// slices and maps, numbers converted to the target's type), after the
-// message has been checked against the limits: Address and *Address fields
-// take addresses. Places typed any inside such a target follow msgpack's
+// slices and maps), after the message has been checked against the limits:
+// Address and *Address fields take addresses, and numbers go into numeric
+// types exactly or with an error (see the package documentation). Places typed any inside such a target follow msgpack's
 // loose interface rules (int64, uint64, float64, string, []any,
 // map[string]any), where addresses, big integers and sets are errors; a
 // target that can hold DecodeGo's value directly ([]any, map[string]any)
@@ -169,13 +169,22 @@ func (l Limits) DecodeGoInto(data []byte, out any) error {
 		rv.Elem().Set(reflect.ValueOf(v))
 		return nil
 	}
-	br := bytes.NewReader(data)
+	// msgpack decodes into the pointer an interface holds, else into *out.
+	t := rv.Type().Elem()
+	if e := rv.Elem(); e.Kind() == reflect.Interface && !e.IsNil() {
+		t = e.Elem().Type()
+	}
+	msg, shifts, err := fitNumbers(data, t)
+	if err != nil {
+		return err
+	}
+	br := bytes.NewReader(msg)
 	dec := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(dec)
 	dec.Reset(br)
 	dec.UseLooseInterfaceDecoding(true)
 	if err := dec.Decode(out); err != nil {
-		off := len(data) - br.Len()
+		off := inputOffset(len(msg)-br.Len(), shifts)
 		return decodeError(ErrMalformed, off, fmt.Sprintf("cannot decode into %T: %v", out, err))
 	}
 	return nil
