@@ -1,6 +1,5 @@
 // Tests that decoding allocates memory proportional to its input, whatever
-// the input: nested containers whose declared lengths claim every byte left,
-// the costliest values per byte, deep error paths, and a fuzz target.
+// the bytes: nested lengths, the costliest values, deep error paths, a fuzz.
 
 package serialize_test
 

@@ -110,17 +110,18 @@
 // it leave room for 5 elements in the message's 1048576 bytes`).
 //
 // So the memory decoding allocates is proportional to the input, whatever
-// the bytes: DecodeStarlark, DecodeStarlarkArray and DecodeStarlarkTransfer
-// allocate at most 640 bytes per input byte plus 16 KiB, DecodeGo,
-// DecodeGoTransfer and DecodeGoInto into a *any at most 160 bytes per input
-// byte plus 16 KiB, errors included (measured on Go 1.26 with go.starlark.net's
-// dict of 512 bytes; a fuzz target checks it). The costliest input per byte
-// is a list of empty dicts: one byte each on the wire, 528 bytes each as
-// Starlark values (133 for Go, a map with one int key). MaxBytes is
-// therefore what bounds a receiver's memory: a 64 MiB message can cost up
-// to 40 GiB as Starlark values; lower it where that matters. DecodeGoInto
-// into a typed target allocates in addition what msgpack's reflection makes
-// of each element, which depends on the target's types.
+// the bytes, errors included: DecodeStarlark, DecodeStarlarkArray and
+// DecodeStarlarkTransfer (what its wrap makes aside) allocate at most 640
+// bytes per input byte plus 16 KiB; DecodeGo, DecodeGoTransfer and
+// DecodeGoInto into a *any at most 160 bytes per input byte plus 16 KiB
+// (measured on Go 1.26 and go.starlark.net's 512-byte dict, with a margin;
+// a fuzz target checks it). The costliest input per byte is a list of
+// empty dicts: one byte each on the wire, 528 bytes each as Starlark values
+// (133 for Go: one-entry maps with an int key). MaxBytes is therefore what
+// bounds a receiver's memory: a 64 MiB message can cost up to 40 GiB as
+// Starlark values; lower it where that matters. DecodeGoInto into a typed
+// target allocates in addition what msgpack's reflection makes of each
+// element, which depends on the target's types.
 //
 // # Errors
 //

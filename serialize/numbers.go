@@ -1,6 +1,5 @@
-// Numbers for DecodeGoInto's typed targets: each number bound for a numeric
-// Go kind is checked against it, and rewritten where msgpack's reflection
-// would convert it wrongly.
+// Numbers for DecodeGoInto's typed targets: checked against their Go kind,
+// and rewritten where msgpack's reflection would convert them wrongly.
 
 package serialize
 

@@ -1,6 +1,5 @@
-// Tests of the numbers DecodeGoInto puts into numeric Go kinds: every
-// boundary, in every msgpack form that carries it, into every numeric type,
-// exactly or with an error.
+// Tests of the numbers DecodeGoInto puts into numeric Go types: every
+// boundary in every msgpack form, into every type, exactly or an error.
 
 package serialize_test
 
