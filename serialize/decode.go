@@ -58,6 +58,11 @@ type reader struct {
 	pos, end int
 	depth    int
 	maxDepth int
+	// declared is the sum of the lengths of the arrays and maps read so far
+	// (two per map entry). Every element takes at least one byte of its own,
+	// so in a valid message it never exceeds len(data): containers nested
+	// inside each other cannot all claim the same bytes left.
+	declared int
 	whole    string // a copy of a small message, made on first need; see string
 	tok      token
 	// moved is the memory transferred with the message, which ExtBuffer
@@ -227,7 +232,8 @@ func (r *reader) bytes(k kind, n uint64) error {
 }
 
 // container checks an array's or a map's length: each element takes at
-// least one byte.
+// least one byte, so the lengths of all the containers of a message add up
+// to no more than its size. That bounds what the builders preallocate.
 func (r *reader) container(k kind, n uint64) error {
 	need, what := n, "elements"
 	if k == kindMap {
@@ -236,6 +242,11 @@ func (r *reader) container(k kind, n uint64) error {
 	if left := r.end - r.pos; need > uint64(left) {
 		return r.malformed(r.tok.off, "%s of %d %s but %d bytes left", kindNames[k], n, what, left)
 	}
+	if room := len(r.data) - r.declared; need > uint64(room) {
+		return r.malformed(r.tok.off, "%s of %d %s but the containers before it leave room for %d elements in the message's %d bytes",
+			kindNames[k], n, what, room, len(r.data))
+	}
+	r.declared += int(need)
 	r.tok.kind, r.tok.n = k, int(n)
 	return nil
 }

@@ -178,10 +178,18 @@ func normalInt(x *big.Int) any {
 }
 
 // goRepr formats a Go map key for a path: strings quoted, numbers plain.
+// Like repr, it spends little on a huge key: keySegment cuts it anyway.
 func goRepr(k any) string {
 	switch k := k.(type) {
 	case string:
+		if len(k) > 4*maxKeyRepr {
+			k = k[:4*maxKeyRepr]
+		}
 		return strconv.Quote(k)
+	case *big.Int:
+		if bits := k.BitLen(); bits > 256 {
+			return "<int of " + strconv.Itoa(bits) + " bits>"
+		}
 	case float64:
 		if math.IsInf(k, 0) || math.IsNaN(k) {
 			return fmt.Sprint(k)

@@ -41,6 +41,8 @@ type Error struct {
 	Offset int    // for decoding: byte offset of the problem; -1 when encoding
 	Msg    string // what went wrong, e.g. "cannot send a function"
 	Err    error  // one of the sentinels ErrNotSendable, ErrCycle, ErrTooDeep, ErrTooLarge, ErrMalformed
+
+	segments []string // path segments not yet in Path, innermost first (see within)
 }
 
 // Error formats the error as Root+Path, a colon, then the message; decoding
@@ -88,13 +90,29 @@ func decodeError(sentinel error, off int, msg string) *Error {
 	return &Error{Offset: off, Msg: msg, Err: sentinel}
 }
 
-// within prepends one path segment to err's path, if err is an *Error. The
-// path is built while the error travels up the recursion, so a successful
-// encode or decode never formats one. ErrTooLarge is about the whole
-// message, so it keeps no path.
+// within adds one path segment in front of err's path, if err is an
+// *Error. The path is built while the error travels up the recursion, so a
+// successful encode or decode never formats one; the segments are collected
+// innermost first and joined once by withPath, so that a deep path costs
+// memory linear in its length. ErrTooLarge is about the whole message, so it
+// keeps no path.
 func within(err error, segment string) error {
 	if e, ok := err.(*Error); ok && e.Err != ErrTooLarge {
-		e.Path = segment + e.Path
+		e.segments = append(e.segments, segment)
+	}
+	return err
+}
+
+// withPath joins the segments collected by within into err's Path. Every
+// exported function that encodes or decodes calls it on the error it returns.
+func withPath(err error) error {
+	if e, ok := err.(*Error); ok && len(e.segments) > 0 {
+		var b strings.Builder
+		for i := len(e.segments) - 1; i >= 0; i-- {
+			b.WriteString(e.segments[i])
+		}
+		b.WriteString(e.Path)
+		e.Path, e.segments = b.String(), nil
 	}
 	return err
 }
@@ -102,15 +120,58 @@ func within(err error, segment string) error {
 // maxKeyRepr bounds how much of a dict key's repr goes into a path.
 const maxKeyRepr = 64
 
-// repr returns the repr of a dict key for a path, without spending time on
-// huge integers (their decimal form costs more than linear time).
+// repr returns the repr of a dict key for a path. It stops soon after
+// maxKeyRepr bytes (keySegment cuts the rest), so that a huge key costs
+// little, and writes integers of more than 256 bits as `<int of N bits>`
+// (their decimal form costs more than linear time).
 func repr(k starlark.Value) string {
-	if i, ok := k.(starlark.Int); ok {
-		if bits := i.BigInt().BitLen(); bits > 256 {
-			return "<int of " + strconv.Itoa(bits) + " bits>"
-		}
+	var b strings.Builder
+	writeRepr(&b, k)
+	return b.String()
+}
+
+func writeRepr(b *strings.Builder, k starlark.Value) {
+	if b.Len() > maxKeyRepr {
+		return
 	}
-	return k.String()
+	switch k := k.(type) {
+	case starlark.Int:
+		if bits := k.BigInt().BitLen(); bits > 256 {
+			b.WriteString("<int of " + strconv.Itoa(bits) + " bits>")
+			return
+		}
+	case starlark.String:
+		// A UTF-8 character takes at most 4 bytes, so this prefix prints as
+		// more than maxKeyRepr characters, exact up to where keySegment cuts.
+		if len(k) > 4*maxKeyRepr {
+			k = k[:4*maxKeyRepr]
+		}
+		b.WriteString(k.String())
+		return
+	case starlark.Bytes:
+		if len(k) > 4*maxKeyRepr {
+			k = k[:4*maxKeyRepr]
+		}
+		b.WriteString(k.String())
+		return
+	case starlark.Tuple:
+		b.WriteByte('(')
+		for i, x := range k {
+			if b.Len() > maxKeyRepr {
+				break
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, x)
+		}
+		if len(k) == 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+		return
+	}
+	b.WriteString(k.String())
 }
 
 // indexSegment is the path segment of a list or tuple element: `[3]`.

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"math"
 	"math/big"
+	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/murmur-go/murmur/serialize"
@@ -136,5 +139,50 @@ func FuzzDecodeGo(f *testing.F) {
 		if err := l.DecodeGoInto(data, &m); err != nil {
 			checkDecodeError(t, err)
 		}
+		checkNumberInto(t, l, data, v)
+		var s struct {
+			A int8
+			B []uint16
+			C map[int32]float32
+			D *int64
+			E struct{ F uint64 } `msgpack:",noinline"`
+		}
+		if err := l.DecodeGoInto(data, &s); err != nil {
+			checkDecodeError(t, err)
+		}
 	})
+}
+
+// checkNumberInto checks that data, which DecodeGo decodes to v, goes into
+// every numeric Go type exactly or with an error, when v is a number.
+func checkNumberInto(t *testing.T, l serialize.Limits, data []byte, v any) {
+	var n number
+	switch x := v.(type) {
+	case int64:
+		n = exactInt(strconv.FormatInt(x, 10))
+	case uint64:
+		n = exactInt(strconv.FormatUint(x, 10))
+	case float64:
+		n = exactFloat(x)
+	case *big.Int:
+		if x.BitLen() > 2048 {
+			return
+		}
+		n = exactInt(x.String())
+	default:
+		return
+	}
+	for _, typ := range numericTypes {
+		out := reflect.New(typ)
+		err := l.DecodeGoInto(data, out.Interface())
+		want, why := expect(n, typ)
+		if why != "" {
+			if err == nil || !strings.HasSuffix(err.Error(), why) {
+				t.Fatalf("%s into %s: got %v (%v), want an error: %s", n.text, typ, err, out.Elem(), why)
+			}
+			checkDecodeError(t, err)
+		} else if err != nil || !sameNumber(out.Elem(), want) {
+			t.Fatalf("%s into %s: got %v (%v), want %v", n.text, typ, out.Elem(), err, want)
+		}
+	}
 }

@@ -53,7 +53,7 @@ func (l Limits) AppendStarlark(dst []byte, v starlark.Value) ([]byte, error) {
 	e := newEncoder(l, dst)
 	defer e.release()
 	if err := e.starlarkValue(v); err != nil {
-		return dst, err
+		return dst, withPath(err)
 	}
 	if err := e.checkSize(); err != nil {
 		return dst, err
@@ -71,7 +71,7 @@ func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
 	}
 	v, err := r.starlarkValue(false)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return v, r.finish()
 }
@@ -91,7 +91,7 @@ func (l Limits) DecodeStarlarkArray(data []byte) (starlark.Tuple, error) {
 	}
 	elems, err := r.starlarkElems(false)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return starlark.Tuple(elems), r.finish()
 }
@@ -102,7 +102,7 @@ func (l Limits) EncodeGo(v any) ([]byte, error) {
 	e := newEncoder(l, nil)
 	defer e.release()
 	if err := e.goValue(v); err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	if err := e.checkSize(); err != nil {
 		return nil, err
@@ -121,7 +121,7 @@ func (l Limits) DecodeGo(data []byte) (any, error) {
 	}
 	v, err := r.goValue(modeValue)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return v, r.finish()
 }
@@ -130,9 +130,9 @@ func (l Limits) DecodeGo(data []byte) (any, error) {
 // pointer. Into a *any it stores what DecodeGo returns, into a
 // *starlark.Value what DecodeStarlark returns. Any other target is filled by
 // msgpack's reflection decoding (struct fields by their msgpack tags, typed
-// slices and maps, numbers converted to the target's type), after the
-// message has been checked against the limits: Address and *Address fields
-// take addresses. Places typed any inside such a target follow msgpack's
+// slices and maps), after the message has been checked against the limits:
+// Address and *Address fields take addresses, and numbers go into numeric
+// types exactly or with an error (see the package documentation). Places typed any inside such a target follow msgpack's
 // loose interface rules (int64, uint64, float64, string, []any,
 // map[string]any), where addresses, big integers and sets are errors; a
 // target that can hold DecodeGo's value directly ([]any, map[string]any)
@@ -169,14 +169,23 @@ func (l Limits) DecodeGoInto(data []byte, out any) error {
 		rv.Elem().Set(reflect.ValueOf(v))
 		return nil
 	}
-	data, orig := binBuffers(data) // so that []byte places take copied buffers
-	br := bytes.NewReader(data)
+	// msgpack decodes into the pointer an interface holds, else into *out.
+	t := rv.Type().Elem()
+	if e := rv.Elem(); e.Kind() == reflect.Interface && !e.IsNil() {
+		t = e.Elem().Type()
+	}
+	msg, shifts, err := fitNumbers(data, t)
+	if err != nil {
+		return err
+	}
+	msg, orig := binBuffers(msg) // so that []byte places take copied buffers
+	br := bytes.NewReader(msg)
 	dec := msgpack.GetDecoder()
 	defer msgpack.PutDecoder(dec)
 	dec.Reset(br)
 	dec.UseLooseInterfaceDecoding(true)
 	if err := dec.Decode(out); err != nil {
-		off := orig(len(data) - br.Len())
+		off := inputOffset(orig(len(msg)-br.Len()), shifts)
 		return decodeError(ErrMalformed, off, fmt.Sprintf("cannot decode into %T: %v", out, err))
 	}
 	return nil

@@ -80,7 +80,7 @@ func (l Limits) EncodeStarlarkTransfer(v starlark.Value, transfer []starlark.Val
 	defer e.release()
 	e.move = m
 	if err := e.starlarkValue(v); err != nil {
-		return nil, nil, err
+		return nil, nil, withPath(err)
 	}
 	if err := e.checkSize(); err != nil {
 		return nil, nil, err
@@ -100,7 +100,7 @@ func (l Limits) EncodeGoTransfer(v any) (body []byte, buffers [][]byte, err erro
 	defer e.release()
 	e.goMoves = true // the moves list is made at the first Transfer
 	if err := e.goValue(v); err != nil {
-		return nil, nil, err
+		return nil, nil, withPath(err)
 	}
 	if err := e.checkSize(); err != nil {
 		return nil, nil, err
@@ -177,7 +177,7 @@ func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func(
 	}
 	v, err := r.starlarkValue(false)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return v, r.finish()
 }
@@ -192,7 +192,7 @@ func (l Limits) DecodeGoTransfer(data []byte, buffers [][]byte) (any, error) {
 	r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
 	v, err := r.goValue(modeValue)
 	if err != nil {
-		return nil, err
+		return nil, withPath(err)
 	}
 	return v, r.finish()
 }
