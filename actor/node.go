@@ -520,6 +520,7 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 	started := s.n.goTracked(func() {
 		reply, err := s.handleControl(w, sender)
 		if err != nil {
+			s.logger.Debug("node: refused a control request", "from", senderAddress(sender), "err", err)
 			s.answerError(sender, err)
 			return
 		}
@@ -535,6 +536,14 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 	if !started {
 		s.answerError(sender, ErrShutdown)
 	}
+}
+
+// senderAddress is the node a message came from, as far as it says.
+func senderAddress(pid *proto.PID) string {
+	if pid == nil || pid.Address == "" {
+		return "unknown"
+	}
+	return pid.Address
 }
 
 func (c *control) SendSystemMessage(*proto.PID, any) {}

@@ -89,7 +89,13 @@ func (l *lockedBuffer) String() string {
 
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, cmd: exec.Command(murmurBinary(t), args...), lines: make(chan string, 1000),
+	return startCmd(t, exec.Command(murmurBinary(t), args...))
+}
+
+// startCmd starts cmd, a murmur process, and reads its output.
+func startCmd(t *testing.T, cmd *exec.Cmd) *proc {
+	t.Helper()
+	p := &proc{t: t, cmd: cmd, lines: make(chan string, 1000),
 		stderr: new(lockedBuffer), done: make(chan struct{})}
 	p.cmd.Stderr = p.stderr
 	out, err := p.cmd.StdoutPipe()
