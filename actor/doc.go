@@ -70,13 +70,15 @@
 // unreachable". Spawning on another node sends the script and the
 // libraries it loads by content hash; each node compiles a bundle once. A
 // node refuses code from peers (ErrRemoteSpawnRefused) unless
-// NodeConfig.AllowRemoteSpawn is set; NodeConfig says whom a node trusts.
+// NodeConfig.AllowRemoteSpawn is set; NodeConfig says whom a node trusts,
+// and the quotas that bound the actors and code peers make it keep
+// (ErrQuotaExceeded).
 //
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
-// ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNotNode,
+// ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrQuotaExceeded, ErrNotNode, ErrNoWorker,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).

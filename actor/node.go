@@ -42,6 +42,14 @@ import (
 // such code runs as any script here, with this system's builtins and
 // limits, and so can use what those builtins grant and as much CPU and
 // memory as the limits allow.
+//
+// Quotas bound what peers make a node keep; their zero values are defaults
+// a laptop survives. The actors peers start, with those these start, are
+// counted: a spawn past a quota fails with ErrQuotaExceeded. The code peers
+// send is a cache (a script is sent and compiled once per node) in which
+// the least recently used sources, then compiled bundles, make room; actors
+// running an evicted bundle keep it. A source counts its bytes plus 512, a
+// bundle its sources' bytes plus 512; one larger than a quota fails.
 type NodeConfig struct {
 	// Listen is the host:port to listen on. Empty means 127.0.0.1:0 (a free
 	// port on loopback). Listening on every interface ("0.0.0.0:7001",
@@ -58,6 +66,24 @@ type NodeConfig struct {
 	// AllowRemoteSpawn lets peers start actors here running scripts they
 	// send. False (the default) refuses them with ErrRemoteSpawnRefused.
 	AllowRemoteSpawn bool
+	// MaxPeerActors bounds the live actors one peer may have started here,
+	// counting the actors they start. Zero means 10,000.
+	MaxPeerActors int
+	// MaxGuestActors bounds the live actors all peers together may have
+	// started here, counted the same way. Zero means 100,000.
+	MaxGuestActors int
+	// MaxPeerSourceBytes bounds the code cache's entries one peer sent or
+	// had compiled, in bytes of source. Zero means 16 MiB.
+	MaxPeerSourceBytes int64
+	// MaxSourceBytes bounds the code cache, in bytes of source. Zero means
+	// 64 MiB.
+	MaxSourceBytes int64
+	// MaxPeerBundles bounds the compiled bundles one peer's spawns keep in
+	// the code cache. Zero means 64.
+	MaxPeerBundles int
+	// MaxBundles bounds the compiled bundles in the code cache. Zero means
+	// 256.
+	MaxBundles int
 	// Peers are other nodes' addresses, as scripts see them in nodes(): where
 	// spawn(node=) and pools can put actors. Nodes need no list to talk to
 	// each other; an address is enough.
@@ -73,7 +99,7 @@ var (
 	ErrRemoteSpawnRefused = kind("refused", "actor: remote spawn refused")
 	// ErrNotNode is the error of reaching another node from a System that is
 	// not a node itself (no Config.Node): it could not be answered.
-	ErrNotNode = errors.New("actor: this system is not a node (set Config.Node)")
+	ErrNotNode = kind("not_node", "actor: this system is not a node (set Config.Node)")
 )
 
 // controlID is the process id of a node's control process.
@@ -101,11 +127,15 @@ type node struct {
 	mu     sync.Mutex
 	closed bool                       // no more control requests
 	guest  map[string]map[string]bool // ids of the actors spawned here for a peer, by the peer's node
+	guests guestCount                 // those and their descendants, for the quotas
 }
 
 // startNode starts protoactor's remote on the system's protoactor system.
 // protoactor panics when it cannot listen; that becomes the error.
 func (s *System) startNode(nc NodeConfig) (err error) {
+	if err := nc.checkQuotas(); err != nil {
+		return err
+	}
 	listen := cmp.Or(nc.Listen, "127.0.0.1:0")
 	host, portText, err := net.SplitHostPort(listen)
 	if err != nil {
@@ -139,7 +169,7 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	}()
 	r.Start()
 	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
-	n.code.init()
+	n.code.init(nc)
 	s.n = n
 	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
 		r.Shutdown(false)
@@ -355,7 +385,8 @@ func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
 // Errors that keep their identity (errors.Is) when they answer a request
 // from another node; the code is the index.
 var wireErrors = []error{nil, ErrUnknownActor, ErrStopped, ErrActorFailed, ErrTimeout,
-	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken, ErrNoReply}
+	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken, ErrNoReply,
+	ErrQuotaExceeded, ErrNoWorker}
 
 // errorToWire is an error answer to a requester on another node.
 func errorToWire(err error) *wire.Envelope {
@@ -438,6 +469,7 @@ func (s *System) forgetGuest(r *actorRef) {
 	if peer == "" || s.n == nil {
 		return
 	}
+	s.n.releaseGuest(peer)
 	s.n.mu.Lock()
 	defer s.n.mu.Unlock()
 	if g := s.n.guest[peer]; g != nil {

@@ -4,40 +4,20 @@
 package actor
 
 import (
+	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
-	"maps"
-	"slices"
-	"strings"
-	"sync"
-	"testing/fstest"
 	"time"
 
-	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/mailbox"
 	"github.com/murmur-go/murmur/serialize"
 )
 
-// codeCache keeps the sources peers sent, by content hash, and the modules
-// compiled from them, by the hash of the whole bundle: a script is sent
-// and compiled once per node, whatever the number of actors spawned from it.
-type codeCache struct {
-	mu      sync.Mutex
-	files   map[string][]byte  // sha256 hex -> source
-	modules map[string]*Module // bundle key -> module
-}
-
-func (c *codeCache) init() {
-	c.files = make(map[string][]byte)
-	c.modules = make(map[string]*Module)
-}
-
-func hashOf(src []byte) string {
-	h := sha256.Sum256(src)
-	return hex.EncodeToString(h[:])
-}
+// ErrQuotaExceeded is the error of a spawn for a peer that would pass one
+// of the node's quotas (NodeConfig): the text names the quota, its value,
+// the node, and the field and flag that raise it.
+var ErrQuotaExceeded = kind("quota", "actor: remote spawn over quota")
 
 // spawnRemote starts mod on another node, as parent's child (nil for Go's
 // actors). The node is sent the content hashes of the script and its
@@ -69,7 +49,9 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 		req["parent"] = parent.addr
 	}
 	to := Address{Node: node, ID: controlID}
-	for attempt := 0; attempt < 2; attempt++ {
+	// The node asks for the sources it lacks, once; asked again (its cache
+	// dropped some meanwhile), this sends them all.
+	for attempt := 0; attempt < 3; attempt++ {
 		body, err := s.cfg.Limits.EncodeGo(req)
 		if err != nil {
 			return Address{}, fmt.Errorf("spawn %s on %s: %w", mod.Name(), node, err)
@@ -103,6 +85,11 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 			}
 			send[hs] = src
 		}
+		if attempt > 0 {
+			for h, src := range byHash {
+				send[h] = src
+			}
+		}
 		req["sources"] = send
 	}
 	return Address{}, fmt.Errorf("spawn %s on %s: the node kept asking for sources", mod.Name(), node)
@@ -124,7 +111,10 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 		return nil, fmt.Errorf("spawn request from %s: the files do not include %s", peer, script)
 	}
 	sent, _ := req["sources"].(map[string]any)
-	mod, missing, err := s.n.code.module(script, files, sent, s)
+	mod, missing, err := s.n.code.module(s, peer, script, files, sent)
+	if errors.Is(err, ErrQuotaExceeded) {
+		return nil, err // it says what and for whom
+	}
 	if err != nil {
 		return nil, fmt.Errorf("spawn %s for %s: %w", script, peer, err)
 	}
@@ -132,6 +122,7 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 		return map[string]any{"missing": missing}, nil
 	}
 	opts := SpawnOptions{
+		peer:     peer,
 		Name:     str(req["name"]),
 		MaxSteps: uint64(num(req["max_steps"])),
 		Supervision: Supervision{
@@ -155,11 +146,9 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 	s.n.mu.Lock()
 	if r := s.local(addr); r != nil {
 		r.mu.Lock()
-		if r.terminated { // stopped at once: nothing to remember
-			r.mu.Unlock()
-		} else {
-			r.ext().guestOf = peer
-			r.mu.Unlock()
+		stopped := r.terminated // stopped at once: nothing to remember
+		r.mu.Unlock()
+		if !stopped {
 			if s.n.guest[peer] == nil {
 				s.n.guest[peer] = make(map[string]bool)
 			}
@@ -170,69 +159,83 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 	return map[string]any{"address": addr}, nil
 }
 
-// load compiles the script at path from the files of the bundle eng was
-// made for (a peer's script spawning another it sent), once per bundle.
-func (c *codeCache) load(eng *interp.Engine, path string) (*Module, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	key := fmt.Sprintf("%p\x00%s", eng, path)
-	if m, ok := c.modules[key]; ok {
-		return m, nil
-	}
-	m, err := eng.Load(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w (an actor a peer started here can spawn only the scripts that peer sent with it)", err)
-	}
-	c.modules[key] = m
-	return m, nil
+// Defaults of NodeConfig's actor quotas.
+const (
+	defaultMaxPeerActors  = 10_000
+	defaultMaxGuestActors = 100_000
+)
+
+// guestCount counts the live actors peers started on a node, with the
+// actors those started, by peer; guarded by node.mu.
+type guestCount struct {
+	byPeer map[string]int
+	all    int
 }
 
-// module returns the module for script in the bundle files (path -> hash),
-// compiling it the first time, or the hashes of the sources still missing.
-func (c *codeCache) module(script string, files, sent map[string]any, s *System) (*Module, []any, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for h, v := range sent {
-		src, ok := v.([]byte)
-		if !ok || hashOf(src) != h {
-			return nil, nil, fmt.Errorf("source %.12s… does not match its hash", h)
+// admitGuest counts the actor spawn is about to start against the quotas
+// of the peer it runs for, if it does: the peer that asked for it (opts),
+// or the one its parent runs for. It returns that peer ("" for none), whose
+// count releaseGuest gives back when the actor stops or fails to start.
+func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error) {
+	peer := opts.peer
+	if parent != nil {
+		parent.mu.Lock()
+		if e := parent.more.Load(); e != nil {
+			peer = e.guestOf
 		}
-		c.files[h] = src
+		parent.mu.Unlock()
 	}
-	paths := slices.Sorted(maps.Keys(files))
-	var key strings.Builder
-	key.WriteString(script)
-	fsys := make(fstest.MapFS, len(files))
-	var missing []any
-	for _, p := range paths {
-		h, _ := files[p].(string)
-		key.WriteString("\x00" + p + "\x00" + h)
-		src, ok := c.files[h]
-		if !ok {
-			missing = append(missing, h)
-			continue
+	if peer == "" || s.n == nil {
+		return "", nil
+	}
+	n := s.n
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if quota := cmp.Or(n.cfg.MaxPeerActors, defaultMaxPeerActors); n.guests.byPeer[peer] >= quota {
+		return "", fmt.Errorf("%w: peer %s has %d actors on node %s, its quota (NodeConfig.MaxPeerActors, -max-peer-actors); "+
+			"stop some, or start the node with a higher -max-peer-actors", ErrQuotaExceeded, peer, quota, s.node)
+	}
+	if quota := cmp.Or(n.cfg.MaxGuestActors, defaultMaxGuestActors); n.guests.all >= quota {
+		return "", fmt.Errorf("%w: peers have %d actors on node %s, the quota of all peers together "+
+			"(NodeConfig.MaxGuestActors, -max-guest-actors); stop some, or start the node with a higher -max-guest-actors",
+			ErrQuotaExceeded, quota, s.node)
+	}
+	if n.guests.byPeer == nil {
+		n.guests.byPeer = make(map[string]int)
+	}
+	n.guests.byPeer[peer]++
+	n.guests.all++
+	return peer, nil
+}
+
+// releaseGuest gives back what admitGuest counted for peer.
+func (n *node) releaseGuest(peer string) {
+	if peer == "" {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.guests.all--
+	if n.guests.byPeer[peer]--; n.guests.byPeer[peer] <= 0 {
+		delete(n.guests.byPeer, peer)
+	}
+}
+
+// checkQuotas reports a negative quota.
+func (nc *NodeConfig) checkQuotas() error {
+	for _, q := range []struct {
+		field string
+		v     int64
+	}{
+		{"MaxPeerActors", int64(nc.MaxPeerActors)}, {"MaxGuestActors", int64(nc.MaxGuestActors)},
+		{"MaxPeerSourceBytes", nc.MaxPeerSourceBytes}, {"MaxSourceBytes", nc.MaxSourceBytes},
+		{"MaxPeerBundles", int64(nc.MaxPeerBundles)}, {"MaxBundles", int64(nc.MaxBundles)},
+	} {
+		if q.v < 0 {
+			return fmt.Errorf("actor: node: NodeConfig.%s is negative (%d); zero means its default", q.field, q.v)
 		}
-		fsys[p] = &fstest.MapFile{Data: src}
 	}
-	if len(missing) > 0 {
-		return nil, missing, nil
-	}
-	if m, ok := c.modules[key.String()]; ok {
-		return m, nil, nil
-	}
-	eng, err := interp.NewEngine(interp.Options{
-		FS: fsys, Strict: s.cfg.Strict, MaxSteps: s.cfg.MaxSteps, Clock: s.cfg.Clock,
-		Builtins: s.cfg.Builtins, Limits: s.cfg.Limits,
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	m, err := eng.Load(script)
-	if err != nil {
-		return nil, nil, err
-	}
-	c.modules[key.String()] = m
-	return m, nil, nil
+	return nil
 }
 
 func str(v any) string { s, _ := v.(string); return s }

@@ -48,6 +48,7 @@ type SpawnOptions struct {
 	Node string
 
 	pool *Pool // the pool the actor is a worker of, which it tells as it stops
+	peer string // the peer that asked for the actor, for one a peer spawns here
 }
 
 // actorRef is the system's record of one script actor. It outlives
@@ -197,9 +198,20 @@ func (s *System) Spawn(ctx context.Context, mod *Module, opts SpawnOptions) (Add
 // and child relation (stopping children with their parent, all-for-one
 // restarts, escalation) is murmur's own, kept in actorRef.children.
 func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
-	opts SpawnOptions, main bool) (Address, error) {
+	opts SpawnOptions, main bool) (_ Address, err error) {
 	if s.closing.Load() {
 		return Address{}, ErrShutdown
+	}
+	peer, err := s.admitGuest(parent, opts) // one a peer started here counts against its quotas
+	if err != nil {
+		return Address{}, err
+	}
+	if peer != "" {
+		defer func() {
+			if err != nil {
+				s.n.releaseGuest(peer) // never started; else forgetGuest does
+			}
+		}()
 	}
 	mbc := opts.Mailbox
 	if mbc == (mailbox.Config{}) {
@@ -209,6 +221,9 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 	ref := &actorRef{
 		sys: s, mod: mod, args: args, opts: opts, parent: parent, main: main,
 		mb: mailbox.New(mbc),
+	}
+	if peer != "" {
+		ref.ext().guestOf = peer
 	}
 	if s.n != nil && (mbc.MaxMessages > 0 || mbc.MaxBytes > 0) {
 		// Messages from peers come through protoactor, which cannot be made

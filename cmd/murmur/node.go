@@ -12,8 +12,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -30,6 +32,15 @@ type netFlags struct {
 	peers                  []string
 	tlsCert, tlsKey, tlsCA string
 	listenDefault          string
+	quotas                 quotaFlags
+}
+
+// quotaFlags bound what peers make a node keep (actor.NodeConfig's Max
+// fields); zero means the default.
+type quotaFlags struct {
+	peerActors, guestActors   int
+	peerBundles, bundles      int
+	peerSourceBytes, srcBytes byteSize
 }
 
 func nodeFlags(fs *flag.FlagSet, listenDefault string) *netFlags {
@@ -50,7 +61,34 @@ func nodeFlags(fs *flag.FlagSet, listenDefault string) *netFlags {
 	fs.StringVar(&nf.tlsCert, "tls-cert", "", "PEM certificate of this node (with -tls-key): TLS between nodes")
 	fs.StringVar(&nf.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
 	fs.StringVar(&nf.tlsCA, "tls-ca", "", "PEM CA that peers' certificates must chain to (mutual TLS)")
+	q := &nf.quotas
+	fs.IntVar(&q.peerActors, "max-peer-actors", 0, "live actors one peer may start here, counting those they start (0: 10000)")
+	fs.IntVar(&q.guestActors, "max-guest-actors", 0, "live actors all peers together may start here (0: 100000)")
+	fs.Var(&q.peerSourceBytes, "max-peer-source-bytes", "`bytes` of source of one peer's scripts kept compiled or cached, e.g. 8MiB (0: 16MiB)")
+	fs.Var(&q.srcBytes, "max-source-bytes", "`bytes` of source of all peers' scripts kept compiled or cached (0: 64MiB)")
+	fs.IntVar(&q.peerBundles, "max-peer-bundles", 0, "compiled scripts of one peer kept for its next spawns (0: 64)")
+	fs.IntVar(&q.bundles, "max-bundles", 0, "compiled scripts of all peers kept for their next spawns (0: 256)")
 	return nf
+}
+
+// byteSize is a flag's count of bytes: 1048576, 512KiB, 16MiB or 1GiB.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(v string) error {
+	num, unit := v, int64(1)
+	for suffix, u := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if n, ok := strings.CutSuffix(v, suffix); ok {
+			num, unit = n, u
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/unit {
+		return errors.New("want a count of bytes, as 1048576, 512KiB, 16MiB or 1GiB")
+	}
+	*b = byteSize(n * unit)
+	return nil
 }
 
 // config returns the NodeConfig the flags ask for, or nil when they ask
@@ -59,7 +97,20 @@ func (nf *netFlags) config(need bool) (*actor.NodeConfig, error) {
 	if nf.listen == "" && !need && !nf.allowSpawn {
 		return nil, nil
 	}
-	nc := &actor.NodeConfig{Listen: nf.listen, Advertise: nf.advertise, AllowRemoteSpawn: nf.allowSpawn, Peers: nf.peers}
+	q := nf.quotas
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"max-peer-actors", q.peerActors}, {"max-guest-actors", q.guestActors},
+		{"max-peer-bundles", q.peerBundles}, {"max-bundles", q.bundles}} {
+		if f.v < 0 {
+			return nil, fmt.Errorf("-%s %d: want 0 (the default) or more", f.name, f.v)
+		}
+	}
+	nc := &actor.NodeConfig{Listen: nf.listen, Advertise: nf.advertise, AllowRemoteSpawn: nf.allowSpawn, Peers: nf.peers,
+		MaxPeerActors: q.peerActors, MaxGuestActors: q.guestActors,
+		MaxPeerSourceBytes: int64(q.peerSourceBytes), MaxSourceBytes: int64(q.srcBytes),
+		MaxPeerBundles: q.peerBundles, MaxBundles: q.bundles}
 	var err error
 	nc.TLS, err = loadTLS(nf.tlsCert, nf.tlsKey, nf.tlsCA)
 	return nc, err

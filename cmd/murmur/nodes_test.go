@@ -368,6 +368,9 @@ func TestNodeFlags(t *testing.T) {
 		{[]string{"node", "-listen", "nonsense"}, 1, `listen address "nonsense"`},
 		{[]string{"node", "extra"}, 2, "Usage: murmur node"},
 		{[]string{"run", "-listen", "127.0.0.1:99999", "testdata/hello.star"}, 1, "bad port"},
+		{[]string{"node", "-max-peer-actors", "-1"}, 2, "-max-peer-actors -1: want 0 (the default) or more"},
+		{[]string{"node", "-max-bundles", "-3"}, 2, "-max-bundles -3: want 0 (the default) or more"},
+		{[]string{"node", "-max-source-bytes", "12MB"}, 2, "want a count of bytes"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
