@@ -47,7 +47,7 @@ type SpawnOptions struct {
 	// node supervises it. Empty means this node.
 	Node string
 
-	pool *Pool // the pool the actor is a worker of, which it tells as it stops
+	pool *Pool  // the pool the actor is a worker of, which it tells as it stops
 	peer string // the peer that asked for the actor, for one a peer spawns here
 }
 
