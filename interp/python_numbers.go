@@ -255,13 +255,14 @@ func pyRound(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwarg
 	return nil, fmt.Errorf("round: got %s, want int or float", x.Type())
 }
 
-// clampInt returns n, clamped to ±2³¹ as Python clamps ndigits.
+// clampInt returns n, clamped to ±(2³¹-1) as Python clamps ndigits (far
+// beyond the ndigits that change a result).
 func clampInt(n starlark.Int) int {
-	if v, ok := n.Int64(); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
+	if v, ok := n.Int64(); ok && v >= -math.MaxInt32 && v <= math.MaxInt32 {
 		return int(v)
 	}
 	if n.Sign() < 0 {
-		return math.MinInt32
+		return -math.MaxInt32
 	}
 	return math.MaxInt32
 }
@@ -270,7 +271,7 @@ func clampInt(n starlark.Int) int {
 func roundInt(x *big.Int, k int) *big.Int {
 	// |x| < 2^bitlen <= 8^(k-1) < 10^k / 2: it rounds to 0, and 10^k, which
 	// could be huge, need not be computed.
-	if 3*(k-1) >= x.BitLen() {
+	if 3*(int64(k)-1) >= int64(x.BitLen()) {
 		return new(big.Int)
 	}
 	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(k)), nil)
