@@ -120,6 +120,7 @@ func (e *Engine) makePredeclared() starlark.StringDict {
 	for name, b := range builtins {
 		d[name] = b
 	}
+	addPython(d) // sum, divmod, round, map, filter; min, max, enumerate, sorted as Python's
 	d["json"] = json.Module
 	d["math"] = math.Module
 	if e.opts.Clock {

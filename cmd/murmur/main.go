@@ -2,14 +2,16 @@
 //
 // Usage:
 //
-//	murmur run [flags] app.star [args...]   run the script's main(args) as the root actor
-//	murmur node [flags]                     serve as a node other processes put actors on
-//	murmur check file.star...               compile scripts and report errors with positions
+//	murmur run [flags] app.star [args...]      run the script's main(args) as the root actor
+//	murmur node [flags]                        serve as a node other processes put actors on
+//	murmur check [-builtins a,b] file.star...  compile scripts and report errors with positions
 //
 // `murmur run` resolves app.star's load() and spawn() paths inside the
 // folder that holds app.star. It prints what the scripts print, and exits
 // with status 1 and the script's traceback when main fails, 2 on a usage
-// error. Ctrl-C stops the system cleanly. It grants scripts the time module
+// error. SIGINT (Ctrl-C) or SIGTERM stops the system cleanly (every actor's
+// stopping() hook runs), after which it exits with 130 or 143, as shells
+// expect of a process a signal stopped. It grants scripts the time module
 // (a clock) and read-only access to the files under the application root
 // (read_file(path), list_files(dir=".", suffix="")), and shows a progress
 // bar on stderr for long pmap calls when stderr is a terminal.
@@ -20,6 +22,10 @@
 // "murmur node listening on host:port" once it is ready and runs until
 // interrupted. A node runs code sent by peers only when started with
 // -allow-remote-spawn; that code gets a clock and no files.
+//
+// `murmur check` compiles with the builtins of `murmur run`; -builtins
+// declares the names a Go host adds (Config.Builtins), so that scripts
+// written for that host check too.
 package main
 
 import (
@@ -30,15 +36,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/interp"
 )
 
 const usage = `murmur runs actor scripts: every actor owns its own Starlark interpreter.
@@ -49,6 +61,7 @@ Usage:
                                            -peer host:port to use other nodes, -listen host:port)
   murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
+                                          (-builtins name,name: names a Go host adds)
   murmur help                             show this help
 
 Run 'murmur run -h' for the flags of run.
@@ -108,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	maxSteps := pf.maxSteps
 	app := fs.Arg(0)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := onSignals(context.Background())
 	defer stop()
 	if *timeout > 0 {
 		var cancel context.CancelFunc
@@ -149,17 +162,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		err = sys.Run(ctx, mod, fs.Args()[1:])
 	}
+	var intr interrupted
+	var se *interp.ScriptError
 	if err != nil {
+		status = 1
 		switch {
+		case errors.As(context.Cause(ctx), &intr):
+			fmt.Fprintf(stderr, "murmur run: %s: %v\n", app, intr)
+			status = intr.status()
 		case errors.Is(err, context.DeadlineExceeded):
 			fmt.Fprintf(stderr, "murmur run: %s: stopped after -timeout %v\n", app, *timeout)
-		case errors.Is(err, context.Canceled):
-			fmt.Fprintf(stderr, "murmur run: %s: interrupted\n", app)
+		case errors.Is(err, interp.ErrNoFunction) && !errors.As(err, &se):
+			fmt.Fprintf(stderr, "%s: defines no main(args): an application script needs def main(args):\n", app)
 		default:
 			fmt.Fprintln(stderr, err)
 		}
-		status = 1
 	}
+	// Stopped by a signal or not, the system stops cleanly: every actor's
+	// stopping() runs.
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := sys.Shutdown(sctx); err != nil {
@@ -167,6 +187,45 @@ func run(args []string, stdout, stderr io.Writer) int {
 		status = 1
 	}
 	return status
+}
+
+// interrupted is the cause of a run's context when a signal stopped it.
+type interrupted struct{ sig syscall.Signal }
+
+func (e interrupted) Error() string {
+	if e.sig == syscall.SIGTERM {
+		return "interrupted by SIGTERM"
+	}
+	return "interrupted by SIGINT"
+}
+
+// status is the exit status shells expect of a process a signal stopped:
+// 128 + its number (130 for SIGINT, 143 for SIGTERM).
+func (e interrupted) status() int { return 128 + int(e.sig) }
+
+// onSignals returns a context that SIGINT (Ctrl-C) or SIGTERM cancels with
+// an interrupted cause. stop releases the signals and waits for the
+// goroutine that watches them.
+func onSignals(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		select {
+		case s := <-ch:
+			sig, _ := s.(syscall.Signal)
+			cancel(interrupted{sig})
+		case <-done:
+		}
+	})
+	return ctx, func() {
+		signal.Stop(ch)
+		close(done)
+		wg.Wait()
+		cancel(nil)
+	}
 }
 
 // processFlags are the flags run and node share.
@@ -213,36 +272,70 @@ func parse(fs *flag.FlagSet, args []string) (status int, done bool) {
 }
 
 func check(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprint(stderr, "Usage: murmur check file.star...\n\nCompiles each script (and the libraries it loads) and reports errors as file:line:col.\n")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-			return 0
-		}
+	fs := flag.NewFlagSet("murmur check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	declared := starlark.StringDict{}
+	fs.Func("builtins", "`names` a Go host adds to its scripts (comma-separated, repeatable): declared, so scripts that use them compile",
+		func(v string) error { return declare(declared, v) })
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: murmur check [-builtins name,name] file.star...\n\nCompiles each script (and the libraries it loads) with the builtins of murmur run\nand reports errors as file:line:col. Flags:\n")
+		fs.PrintDefaults()
+	}
+	if status, done := parse(fs, args); done {
+		return status
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
 		return 2
 	}
-	status := 0
-	for _, file := range args {
-		err := checkFile(file)
+	status, undefined := 0, false
+	for _, file := range fs.Args() {
+		err := checkFile(file, declared)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
+			undefined = undefined || strings.Contains(err.Error(), ": undefined: ")
 			continue
 		}
 		fmt.Fprintf(stdout, "%s: ok\n", file)
 	}
+	if undefined {
+		fmt.Fprintln(stderr, "murmur check: if a Go host adds the undefined names to its scripts, declare them with -builtins name,name")
+	}
 	return status
 }
 
-// checkFile compiles file as `murmur run` would, with the same builtins.
-func checkFile(file string) error {
+// declare adds the comma-separated names of list to d, each a builtin that
+// fails if called: check only compiles, but a library's top level runs.
+func declare(d starlark.StringDict, list string) error {
+	for _, name := range strings.Split(list, ",") {
+		if name = strings.TrimSpace(name); name == "" {
+			continue
+		}
+		e, err := syntax.ParseExpr("", name, 0)
+		if id, ok := e.(*syntax.Ident); err != nil || !ok || id.Name != name {
+			return fmt.Errorf("%q is not a Starlark name", name)
+		}
+		d[name] = starlark.NewBuiltin(name, func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+			return nil, fmt.Errorf("%s: declared by murmur check -builtins: only its Go host defines it", name)
+		})
+	}
+	return nil
+}
+
+// checkFile compiles file as `murmur run` would, with the same builtins
+// and the names declared.
+func checkFile(file string, declared starlark.StringDict) error {
 	root, err := os.OpenRoot(filepath.Dir(file))
 	if err != nil {
 		return err
 	}
 	defer root.Close()
+	builtins := fileBuiltins(root)
+	maps.Copy(builtins, declared)
 	sys, err := actor.NewSystem(actor.Config{
 		Root: filepath.Dir(file), ShowRoot: filepath.Dir(file),
-		Clock: true, Builtins: fileBuiltins(root),
+		Clock: true, Builtins: builtins,
 	})
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ func TestCLI(t *testing.T) {
 		args       []string
 		status     int
 		stdout     string   // exact, when not empty
+		stderr     string   // exact, when not empty
 		stderrHas  []string // substrings of stderr
 		stdoutHas  []string
 		stderrNone bool
@@ -48,6 +49,22 @@ func TestCLI(t *testing.T) {
 			stdout: "testdata/hello.star: ok\n", stderrHas: []string{"testdata/syntax.star:3:10:"}},
 		{name: "check with run's builtins", args: []string{"check", "../../examples/wordcount/main.star", "../../examples/primes/main.star"},
 			stdout: "../../examples/wordcount/main.star: ok\n../../examples/primes/main.star: ok\n"},
+		{name: "no main", args: []string{"run", "testdata/nomain.star"}, status: 1,
+			stderr: "testdata/nomain.star: defines no main(args): an application script needs def main(args):\n"},
+		{name: "check without the host's builtins", args: []string{"check", "../../examples/gohost/handler.star"}, status: 1,
+			stderrHas: []string{"../../examples/gohost/handler.star:7:48: undefined: sha256_hex", "declare them with -builtins name,name"}},
+		{name: "check with the host's builtins", args: []string{"check", "-builtins", "sha256_hex", "../../examples/gohost/handler.star"},
+			stdout: "../../examples/gohost/handler.star: ok\n", stderrNone: true},
+		{name: "check -builtins twice", args: []string{"check", "-builtins", "a, b", "-builtins", "sha256_hex", "../../examples/gohost/handler.star"},
+			stdout: "../../examples/gohost/handler.star: ok\n", stderrNone: true},
+		{name: "check -builtins not a name", args: []string{"check", "-builtins", "sha256-hex", "x.star"}, status: 2,
+			stderrHas: []string{`invalid value "sha256-hex" for flag -builtins: "sha256-hex" is not a Starlark name`}},
+		{name: "check -builtins expression", args: []string{"check", "-builtins", "a+b", "x.star"}, status: 2,
+			stderrHas: []string{`"a+b" is not a Starlark name`}},
+		{name: "check -builtins keyword", args: []string{"check", "-builtins", "lambda", "x.star"}, status: 2,
+			stderrHas: []string{`"lambda" is not a Starlark name`}},
+		{name: "check no file", args: []string{"check", "-builtins", "x"}, status: 2, stderrHas: []string{"Usage: murmur check"}},
+		{name: "check help", args: []string{"check", "-h"}, stderrHas: []string{"Usage: murmur check", "-builtins"}},
 		{name: "help", args: []string{"-h"}, stdoutHas: []string{"murmur run [flags] app.star [args...]", "murmur check file.star..."}},
 		{name: "unknown", args: []string{"frobnicate"}, status: 2, stderrHas: []string{`unknown command "frobnicate"`}},
 		{name: "example", args: []string{"run", "../../examples/scatter/main.star", "2"},
@@ -62,6 +79,9 @@ func TestCLI(t *testing.T) {
 			}
 			if tt.stdout != "" && stdout.String() != tt.stdout {
 				t.Errorf("stdout:\n%s\nwant:\n%s", stdout.String(), tt.stdout)
+			}
+			if tt.stderr != "" && stderr.String() != tt.stderr {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), tt.stderr)
 			}
 			for _, want := range tt.stdoutHas {
 				if !strings.Contains(stdout.String(), want) {

@@ -1,6 +1,8 @@
 // Command gohost is a Go service that fans requests out to a pool of
 // script actors, and extends the scripts with a Go builtin (a host
-// "extension module"): sha256_hex.
+// "extension module"): sha256_hex. Checking its script takes that name:
+//
+//	go run ./cmd/murmur check -builtins sha256_hex examples/gohost/handler.star
 package main
 
 import (
