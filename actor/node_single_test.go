@@ -7,6 +7,8 @@ import (
 	"errors"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/murmur-go/murmur/actor"
 )
 
@@ -27,5 +29,21 @@ func TestNodeBadListen(t *testing.T) {
 		if err == nil {
 			t.Errorf("Listen %q: no error", listen)
 		}
+	}
+}
+
+// A node whose Shutdown is cut short stops listening once it is finished.
+func TestNodeShutdownCutShort(t *testing.T) {
+	for _, f := range finishers {
+		t.Run(f.name, func(t *testing.T) {
+			sys, pid, hooked := stubborn(t, &actor.NodeConfig{Listen: "127.0.0.1:0"})
+			listener := sys.Node()
+			cutShort(t, sys, hooked, true)
+			if err := f.finish(sys); err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			checkEnded(t, sys, pid, listener)
+			goleak.VerifyNone(t)
+		})
 	}
 }
