@@ -99,9 +99,19 @@ type node struct {
 	code    codeCache
 
 	mu     sync.Mutex
-	closed bool                       // no more control requests
+	closed bool                       // no more control requests nor connections from peers
 	guest  map[string]map[string]bool // ids of the actors spawned here for a peer, by the peer's node
+
+	streams   sync.WaitGroup // connections from peers being served
+	endpoints []*proto.PID   // protoactor's actors behind the connections to peers
+	sendMu    sync.RWMutex   // held for reading while a message is handed to the transport
+	stopped   bool           // under sendMu: the transport is stopping or stopped
 }
+
+// endpointActors are the names under which protoactor's remote (at the
+// version in go.mod, remote/endpoint_manager.go) registers the supervisor
+// of its endpoint writers and watchers, and its activator.
+var endpointActors = []string{"EndpointSupervisor", "activator"}
 
 // startNode starts protoactor's remote on the system's protoactor system.
 // protoactor panics when it cannot listen; that becomes the error.
@@ -132,15 +142,24 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	cfg := remote.Configure(host, port, opts...)
 	cfg.MaxRetryCount = 1 // a lost node is reported at once; murmur quarantines it
 	r := remote.NewRemote(s.proto, cfg)
+	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
+	n.code.init()
+	s.n = n // before Start: recoverPeer serves peers from then on
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("actor: node: start on %s: %v", listen, p)
 		}
 	}()
 	r.Start()
-	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
-	n.code.init()
-	s.n = n
+	for _, id := range endpointActors {
+		if _, ok := s.proto.ProcessRegistry.GetLocal(id); ok {
+			n.endpoints = append(n.endpoints, proto.NewPID(s.proto.Address(), id))
+		}
+	}
+	if len(n.endpoints) < len(endpointActors) {
+		s.logger.Warn("node: protoactor's endpoint actors are not where murmur expects them (another protoactor version?); " +
+			"shutdown will use protoactor's own, which can crash the process if a peer leaves at that moment")
+	}
 	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
 		r.Shutdown(false)
 		return fmt.Errorf("actor: node: %s is taken", controlID)
@@ -181,11 +200,22 @@ func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
 	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
 }
 
-// recoverPeer keeps a malformed message from a peer from crashing the
-// process: protoactor's endpoint reader indexes the batch's tables and
-// looks its type names up without checking them, and panics on a bad one,
-// on a gRPC goroutine. The peer's connection is closed with an error instead.
+// recoverPeer serves a peer's connection. It keeps a malformed message
+// from a peer from crashing the process: protoactor's endpoint reader
+// indexes the batch's tables and looks its type names up without checking
+// them, and panics on a bad one, on a gRPC goroutine. The peer's connection
+// is closed with an error instead. It also counts the connections being
+// served, which stopNode waits for, and refuses new ones once the node stops.
 func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+	n := s.n
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return status.Error(codes.Unavailable, "murmur node: shutting down")
+	}
+	n.streams.Add(1)
+	n.mu.Unlock()
+	defer n.streams.Done()
 	defer func() {
 		if p := recover(); p != nil {
 			s.logger.Error("node: malformed message from a peer; its connection is closed", "error", p)
@@ -195,18 +225,46 @@ func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	return handler(srv, ss)
 }
 
-// stopNode stops the remote transport, after the actors have stopped.
+// stopNode stops the remote transport, after the actors have stopped:
+// control requests end, gRPC's server stops (the listener and every peer's
+// connection close, which tells the peers at once) and the goroutines that
+// served peers return, then protoactor's endpoint actors stop (the
+// connections to peers close).
+//
+// It does not call protoactor's graceful Remote.Shutdown, whose endpoint
+// manager (remote/endpoint_manager.go, stop) sets its connection map to nil
+// after unsubscribing from the event stream, while an
+// EndpointTerminatedEvent published just before may still be on its way to
+// the manager's handler, which then dereferences the nil map: on the
+// goroutine protoactor's endpoint writer starts to read its stream
+// (remote/endpoint_writer.go, initializeInternal), which nothing can
+// recover, so the process crashes. That shutdown also sends on channels of
+// connections that may have closed (a panic) and waits up to 10 seconds
+// for peers to hang up. Here the map is never cleared.
 func (s *System) stopNode() {
-	if s.n == nil {
+	n := s.n
+	if n == nil {
 		return
 	}
-	s.n.mu.Lock()
-	s.n.closed = true
-	s.n.mu.Unlock()
-	s.n.ctl.Wait()
-	s.proto.EventStream.Unsubscribe(s.n.sub)
-	if !shutdownGracefully(s.n.remote) {
-		s.n.remote.Shutdown(false) // stops the gRPC server, which the panic skipped
+	n.mu.Lock()
+	n.closed = true
+	n.mu.Unlock()
+	n.ctl.Wait()
+	n.remote.Shutdown(false) // gRPC's Server.Stop
+	n.streams.Wait()
+	n.sendMu.Lock()
+	n.stopped = true // after this nothing of murmur's reaches the endpoint manager
+	n.sendMu.Unlock()
+	s.proto.EventStream.Unsubscribe(n.sub) // the peers' ends are not news now
+	if len(n.endpoints) < len(endpointActors) {
+		// Another protoactor version, whose actors have other names.
+		shutdownGracefully(n.remote)
+		return
+	}
+	for _, pid := range n.endpoints {
+		if err := s.proto.Root.StopFuture(pid).Wait(); err != nil {
+			s.logger.Warn("node: protoactor's endpoint actors did not stop", "actor", pid.Id, "error", err)
+		}
 	}
 }
 
@@ -214,13 +272,21 @@ func (s *System) stopNode() {
 // panics ("send on closed channel") when a peer's connection ended just
 // before: its endpoint manager signals every reader connection it knows,
 // and a reader closes its channel before it is forgotten.
-func shutdownGracefully(r *remote.Remote) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
+func shutdownGracefully(r *remote.Remote) {
+	defer func() { _ = recover() }()
 	r.Shutdown(true)
+}
+
+// send hands msg for the actor at to to the transport, unless the node has
+// stopped: then protoactor's endpoint actors are gone, and its remote would
+// panic on the caller's goroutine for a node it has not connected to yet.
+func (n *node) send(to *proto.PID, msg any, sender *proto.PID) bool {
+	n.sendMu.RLock()
+	defer n.sendMu.RUnlock()
+	if n.stopped {
+		return false
+	}
+	n.remote.SendMessage(to, nil, msg, sender, -1)
 	return true
 }
 
@@ -271,7 +337,12 @@ func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) err
 		s.deadLetter(to, env, "node unreachable")
 		return nil
 	}
-	s.n.remote.SendMessage(proto.NewPID(to.Node, to.ID), nil, toWire(env), sender, -1)
+	if !s.n.send(proto.NewPID(to.Node, to.ID), toWire(env), sender) {
+		if env.request {
+			s.answerError(sender, ErrShutdown)
+		}
+		return ErrShutdown
+	}
 	return nil
 }
 
@@ -529,7 +600,7 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 				s.answerError(sender, err)
 				return
 			}
-			s.n.remote.SendMessage(sender, nil, &wire.Envelope{Body: body}, nil, -1)
+			s.n.send(sender, &wire.Envelope{Body: body}, nil)
 		}
 	})
 	if !started {

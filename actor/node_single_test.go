@@ -5,6 +5,8 @@ package actor_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -45,5 +47,15 @@ func TestNodeShutdownCutShort(t *testing.T) {
 			checkEnded(t, sys, pid, listener)
 			goleak.VerifyNone(t)
 		})
+	}
+}
+
+// A node finds the protoactor actors it stops at shutdown (see stopNode):
+// the protoactor version in go.mod names them as murmur expects.
+func TestNodeFindsEndpointActors(t *testing.T) {
+	logs := &syncBuffer{}
+	newSystem(t, actor.Config{Node: &actor.NodeConfig{}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if strings.Contains(logs.String(), "endpoint actors") {
+		t.Errorf("node start logged:\n%s", logs)
 	}
 }

@@ -144,7 +144,7 @@ func (s *System) answerError(pid *proto.PID, err error) {
 		return
 	}
 	if s.n != nil && pid.Address != s.node && pid.Address != "" {
-		s.n.remote.SendMessage(pid, nil, errorToWire(err), nil, -1)
+		s.n.send(pid, errorToWire(err), nil)
 		return
 	}
 	if p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id); ok {
