@@ -1,5 +1,5 @@
 // Package actor runs script actors: the System, spawning, messaging,
-// requests, supervision, Run for an application's main, and Shutdown.
+// requests, supervision, Run for an application's main, Shutdown and Close.
 //
 // An actor is a protoactor-go actor that owns one interp.Instance: a
 // Starlark interpreter with its own globals. Messages are copied as msgpack
@@ -49,6 +49,16 @@
 // goes to dead letters (counted by DeadLetters and logged), as in Erlang and
 // Akka. A request to one fails at once with ErrUnknownActor or ErrStopped.
 // Every request has a deadline (ctx's, or Config.RequestTimeout).
+//
+// # Shutting down
+//
+// Shutdown(ctx) stops every actor, letting each stopping() hook run for a
+// second at most, then the node's transport and the protoactor system, and
+// returns when that is done. If ctx is done first it
+// returns an error and the shutdown goes on; Close, or another Shutdown,
+// waits for its end. Close stops everything at once, cutting stopping()
+// hooks short: use it after a Shutdown whose ctx ran out, or instead of
+// Shutdown when there is no time to wait.
 //
 // # Nodes
 //

@@ -125,9 +125,14 @@ type node struct {
 	code    codeCache
 
 	mu     sync.Mutex
-	closed bool                       // no more control requests
+	closed bool                       // no more control requests nor connections from peers
 	guest  map[string]map[string]bool // ids of the actors spawned here for a peer, by the peer's node
 	guests guestCount                 // those and their descendants, for the quotas
+
+	streams   sync.WaitGroup // connections from peers being served
+	endpoints []*proto.PID   // protoactor's actors behind the connections to peers
+	sendMu    sync.RWMutex   // held for reading while a message is handed to the transport
+	stopped   bool           // under sendMu: the transport is stopping or stopped
 }
 
 // startNode starts protoactor's remote on the system's protoactor system.
@@ -162,15 +167,24 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	cfg := remote.Configure(host, port, opts...)
 	cfg.MaxRetryCount = 1 // a lost node is reported at once; murmur quarantines it
 	r := remote.NewRemote(s.proto, cfg)
+	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
+	n.code.init(nc)
+	s.n = n // before Start: recoverPeer serves peers from then on
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("actor: node: start on %s: %v", listen, p)
 		}
 	}()
 	r.Start()
-	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
-	n.code.init(nc)
-	s.n = n
+	for _, id := range endpointActors {
+		if _, ok := s.proto.ProcessRegistry.GetLocal(id); ok {
+			n.endpoints = append(n.endpoints, proto.NewPID(s.proto.Address(), id))
+		}
+	}
+	if len(n.endpoints) < len(endpointActors) {
+		s.logger.Warn("node: protoactor's endpoint actors are not where murmur expects them (another protoactor version?); " +
+			"shutdown will use protoactor's own, which can crash the process if a peer leaves at that moment")
+	}
 	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
 		r.Shutdown(false)
 		return fmt.Errorf("actor: node: %s is taken", controlID)
@@ -211,11 +225,22 @@ func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
 	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
 }
 
-// recoverPeer keeps a malformed message from a peer from crashing the
-// process: protoactor's endpoint reader indexes the batch's tables and
-// looks its type names up without checking them, and panics on a bad one,
-// on a gRPC goroutine. The peer's connection is closed with an error instead.
+// recoverPeer serves a peer's connection. It keeps a malformed message
+// from a peer from crashing the process: protoactor's endpoint reader
+// indexes the batch's tables and looks its type names up without checking
+// them, and panics on a bad one, on a gRPC goroutine. The peer's connection
+// is closed with an error instead. It also counts the connections being
+// served, which stopNode waits for, and refuses new ones once the node stops.
 func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
+	n := s.n
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return status.Error(codes.Unavailable, "murmur node: shutting down")
+	}
+	n.streams.Add(1)
+	n.mu.Unlock()
+	defer n.streams.Done()
 	defer func() {
 		if p := recover(); p != nil {
 			s.logger.Error("node: malformed message from a peer; its connection is closed", "error", p)
@@ -223,35 +248,6 @@ func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 		}
 	}()
 	return handler(srv, ss)
-}
-
-// stopNode stops the remote transport, after the actors have stopped.
-func (s *System) stopNode() {
-	if s.n == nil {
-		return
-	}
-	s.n.mu.Lock()
-	s.n.closed = true
-	s.n.mu.Unlock()
-	s.n.ctl.Wait()
-	s.proto.EventStream.Unsubscribe(s.n.sub)
-	if !shutdownGracefully(s.n.remote) {
-		s.n.remote.Shutdown(false) // stops the gRPC server, which the panic skipped
-	}
-}
-
-// shutdownGracefully runs protoactor's graceful remote shutdown, which
-// panics ("send on closed channel") when a peer's connection ended just
-// before: its endpoint manager signals every reader connection it knows,
-// and a reader closes its channel before it is forgotten.
-func shutdownGracefully(r *remote.Remote) (ok bool) {
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	r.Shutdown(true)
-	return true
 }
 
 // Node returns the system's node address ("host:port"), which is the Node
@@ -301,7 +297,12 @@ func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) err
 		s.deadLetter(to, env, "node unreachable")
 		return nil
 	}
-	s.n.remote.SendMessage(proto.NewPID(to.Node, to.ID), nil, toWire(env), sender, -1)
+	if !s.n.send(proto.NewPID(to.Node, to.ID), toWire(env), sender) {
+		if env.request {
+			s.answerError(sender, ErrShutdown)
+		}
+		return ErrShutdown
+	}
 	return nil
 }
 
@@ -562,7 +563,7 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 				s.answerError(sender, err)
 				return
 			}
-			s.n.remote.SendMessage(sender, nil, &wire.Envelope{Body: body}, nil, -1)
+			s.n.send(sender, &wire.Envelope{Body: body}, nil)
 		}
 	})
 	if !started {

@@ -5,7 +5,11 @@ package actor_test
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
+
+	"go.uber.org/goleak"
 
 	"github.com/murmur-go/murmur/actor"
 )
@@ -27,5 +31,31 @@ func TestNodeBadListen(t *testing.T) {
 		if err == nil {
 			t.Errorf("Listen %q: no error", listen)
 		}
+	}
+}
+
+// A node whose Shutdown is cut short stops listening once it is finished.
+func TestNodeShutdownCutShort(t *testing.T) {
+	for _, f := range finishers {
+		t.Run(f.name, func(t *testing.T) {
+			sys, pid, hooked := stubborn(t, &actor.NodeConfig{Listen: "127.0.0.1:0"})
+			listener := sys.Node()
+			cutShort(t, sys, hooked, true)
+			if err := f.finish(sys); err != nil {
+				t.Fatalf("%s: %v", f.name, err)
+			}
+			checkEnded(t, sys, pid, listener)
+			goleak.VerifyNone(t)
+		})
+	}
+}
+
+// A node finds the protoactor actors it stops at shutdown (see stopNode):
+// the protoactor version in go.mod names them as murmur expects.
+func TestNodeFindsEndpointActors(t *testing.T) {
+	logs := &syncBuffer{}
+	newSystem(t, actor.Config{Node: &actor.NodeConfig{}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	if strings.Contains(logs.String(), "endpoint actors") {
+		t.Errorf("node start logged:\n%s", logs)
 	}
 }

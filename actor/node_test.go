@@ -6,11 +6,10 @@
 //
 // Not under the race detector: protoactor's remote.Start sets grpc's global
 // logger (grpclog.SetLoggerV2) while the gRPC goroutines of a node started
-// earlier in the same process read it, and its endpoint manager clears its
-// connection map on Shutdown while endpoint events still read it. Both are
-// protoactor's, and only seen with several nodes in one process; the
-// multi-process tests of cmd/murmur run one node per process. .ci/run runs
-// these tests without -race.
+// earlier in the same process read it. That is protoactor's, and only seen
+// with several nodes running in one process at once; the multi-process
+// tests of cmd/murmur run one node per process, and node_single_test.go
+// runs one node at a time. .ci/run runs these tests without -race.
 
 package actor_test
 

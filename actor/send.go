@@ -150,7 +150,7 @@ func (s *System) answerError(pid *proto.PID, err error) bool {
 		return false
 	}
 	if s.n != nil && pid.Address != s.node && pid.Address != "" {
-		s.n.remote.SendMessage(pid, nil, errorToWire(err), nil, -1)
+		s.n.send(pid, errorToWire(err), nil)
 		return true
 	}
 	p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id)

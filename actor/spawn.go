@@ -264,8 +264,9 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		}
 		return Address{}, fmt.Errorf("actor: spawn %s: %w", mod.Name(), err)
 	}
-	if s.closing.Load() {
+	if s.closing.Load() { // the shutdown may have tried to stop it before it existed
 		ref.cancel("system shut down")
+		s.proto.Root.Stop(ref.pid)
 	}
 	return ref.addr, nil
 }
@@ -341,6 +342,9 @@ func (a *scriptActor) stopping() {
 		return
 	}
 	in.Uncancel()
+	if a.ref.sys.shut.hurry.Load() { // Close: no time for hooks (it cancels those that run)
+		return
+	}
 	t := time.AfterFunc(stopHookTime, func() { in.Cancel("stopping() ran past " + stopHookTime.String()) })
 	defer t.Stop()
 	err := a.callSafely(in.Stopping)

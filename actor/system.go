@@ -1,5 +1,5 @@
 // This file holds the System: configuration, start-up, loading scripts,
-// the registry of local actors, and Shutdown.
+// the registry of local actors, and Shutdown and Close.
 
 package actor
 
@@ -74,6 +74,8 @@ type Config struct {
 
 // System is an actor system: the actors of one process, their scripts, and
 // the protoactor system underneath. Its methods are safe for concurrent use.
+// End it with Shutdown, which lets stopping() hooks run, and with Close
+// when Shutdown's ctx ran out or there is no time for hooks.
 type System struct {
 	cfg     Config
 	logger  *slog.Logger
@@ -86,6 +88,7 @@ type System struct {
 	pools   sync.Map // pool id -> *Pool
 	done    chan struct{}
 	closing atomic.Bool
+	shut    shutdown
 	dead    deadLetters
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
@@ -112,6 +115,7 @@ func NewSystem(cfg Config) (*System, error) {
 		return nil, err
 	}
 	s := &System{cfg: cfg, logger: logger, engine: engine, group: new(mailbox.Group), done: make(chan struct{})}
+	s.shut.ended = make(chan struct{})
 	s.proto = proto.NewActorSystem(
 		proto.WithLoggerFactory(func(*proto.ActorSystem) *slog.Logger {
 			return slog.New(warnOnly{logger.Handler()}).With("lib", "protoactor")
@@ -202,40 +206,116 @@ func (s *System) address(pid *proto.PID) Address {
 	return Address{Node: pid.Address, ID: pid.Id}
 }
 
-// Shutdown stops every actor (cancelling scripts that are still running),
-// waits for them and for every goroutine the system started, and releases
-// the system. It returns ctx's error if that comes first.
+// Shutdown stops every actor (cancelling scripts that are still running,
+// and letting their stopping() hooks run for at most a second), waits for
+// them and for every goroutine the system started, stops the node's
+// transport and releases the system. If ctx is done first, Shutdown returns
+// an error that wraps ctx's and says what it was waiting for; the shutdown
+// goes on, and a later Shutdown or Close waits for its end. Shutdown may be
+// called from several goroutines at once, and again: each call returns
+// when the system has ended or its ctx is done. It must not be called from
+// an actor's own goroutine (a Go builtin), which it would wait for.
 func (s *System) Shutdown(ctx context.Context) error {
-	if !s.closing.CompareAndSwap(false, true) {
-		<-s.done
-		return nil
+	s.beginShutdown()
+	select {
+	case <-s.shut.ended:
+		return s.shut.err
+	default:
 	}
-	close(s.done)
-	s.sup.restarts.stop()
+	select {
+	case <-s.shut.ended:
+		return s.shut.err
+	case <-ctx.Done():
+		return fmt.Errorf("actor: shutdown: waiting for %s: %w", s.shut.waiting.Load(), ctx.Err())
+	}
+}
+
+// Close stops the system now, as Shutdown does without waiting for
+// stopping() hooks: a hook that runs is cancelled and one that has not
+// started is skipped. It returns once nothing of the system is left
+// running, whatever an earlier Shutdown's ctx did; only a Go builtin that
+// ignores its script's cancellation can hold it up. Call Close when a
+// Shutdown's ctx ran out, or instead of Shutdown when there is no time for
+// hooks. Close is safe to call from several goroutines, and again, but,
+// as Shutdown, not from a Go builtin.
+func (s *System) Close() error {
+	s.shut.hurry.Store(true)
+	s.beginShutdown()
+	// Hooks that have started are cancelled; scriptActor.stopping skips
+	// those that start after hurry is set.
+	s.actors.Range(func(_, v any) bool {
+		if in := v.(*actorRef).inst.Load(); in != nil {
+			in.Cancel("system closed")
+		}
+		return true
+	})
+	<-s.shut.ended
+	return s.shut.err
+}
+
+// shutdown is the state of a system's shutdown: it begins once, with the
+// first Shutdown or Close, and runs to its end on a goroutine of its own,
+// which every later call waits for.
+type shutdown struct {
+	once    sync.Once
+	hurry   atomic.Bool   // Close was called: stopping() hooks are cut short
+	waiting atomic.Value  // string: what the shutdown waits for now
+	ended   chan struct{} // closed when nothing of the system runs
+	err     error         // the end's error, set before ended closes
+}
+
+// beginShutdown refuses new work, cancels every running script and stops
+// the top-level actors (who stop their children), then leaves the rest to
+// finishShutdown. Only the first call does anything.
+func (s *System) beginShutdown() {
+	s.shut.once.Do(func() {
+		s.closing.Store(true)
+		close(s.done)
+		s.sup.restarts.stop()
+		s.shut.waiting.Store("the actors")
+		refs := s.liveActors()
+		for _, r := range refs {
+			r.cancel("system shut down")
+		}
+		for _, r := range refs {
+			if r.parent == nil {
+				s.proto.Root.Stop(r.pid)
+			}
+		}
+		go s.finishShutdown(refs)
+	})
+}
+
+// finishShutdown waits for the actors to stop, then stops the node, the
+// protoactor system and the engine, and marks the end.
+func (s *System) finishShutdown(refs []*actorRef) {
+	defer close(s.shut.ended)
+	for len(refs) > 0 {
+		for _, r := range refs {
+			s.shut.waiting.Store(r.addr.String())
+			<-r.stoppedChan()
+		}
+		// Actors whose spawn raced with the beginning of the shutdown.
+		refs = s.liveActors()
+		for _, r := range refs {
+			r.cancel("system shut down")
+			s.proto.Root.Stop(r.pid)
+		}
+	}
+	s.shut.waiting.Store("the mailboxes' goroutines")
+	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
+	s.shut.waiting.Store("the node's transport")
+	s.stopNode()
+	s.proto.Shutdown()
+	s.shut.err = s.engine.Close()
+}
+
+// liveActors returns the actors in the registry.
+func (s *System) liveActors() []*actorRef {
 	var refs []*actorRef
 	s.actors.Range(func(_, v any) bool {
 		refs = append(refs, v.(*actorRef))
 		return true
 	})
-	for _, r := range refs {
-		r.cancel("system shut down")
-	}
-	for _, r := range refs {
-		if r.parent == nil {
-			s.proto.Root.Stop(r.pid)
-		}
-	}
-	for _, r := range refs {
-		select {
-		case <-r.stoppedChan():
-		case <-ctx.Done():
-			return fmt.Errorf("actor: shutdown: waiting for %s: %w", r.addr, ctx.Err())
-		}
-	}
-	if err := s.group.Wait(ctx); err != nil {
-		return fmt.Errorf("actor: shutdown: waiting for mailboxes: %w", err)
-	}
-	s.stopNode()
-	s.proto.Shutdown()
-	return s.engine.Close()
+	return refs
 }
