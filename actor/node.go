@@ -150,7 +150,7 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	if err != nil || port < 0 || port > 65535 {
 		return fmt.Errorf("actor: node: listen address %q: bad port", listen)
 	}
-	server := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxWireMessage), grpc.StreamInterceptor(s.recoverPeer)}
+	server := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxWireMessage), grpc.StreamInterceptor(s.recoverPeer), grpc.UnaryInterceptor(refuseUnary)}
 	opts := []remote.ConfigOption{remote.WithServerOptions(server...)}
 	if nc.Advertise != "" {
 		opts = append(opts, remote.WithAdvertisedHost(nc.Advertise))
@@ -248,6 +248,14 @@ func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 		}
 	}()
 	return handler(srv, ss)
+}
+
+// refuseUnary answers the unary calls of protoactor's remote service
+// (ListProcesses, GetProcessDiagnostics), which protoactor leaves
+// unimplemented with a panic on gRPC's goroutine: any peer that can connect
+// could crash the node with one. murmur serves neither.
+func refuseUnary(_ context.Context, _ any, info *grpc.UnaryServerInfo, _ grpc.UnaryHandler) (any, error) {
+	return nil, status.Errorf(codes.Unimplemented, "murmur node: %s is not served", info.FullMethod)
 }
 
 // Node returns the system's node address ("host:port"), which is the Node

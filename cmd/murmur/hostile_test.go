@@ -162,6 +162,15 @@ func TestNodesHostilePeer(t *testing.T) {
 			t.Errorf("malformed batch %d: the stream went on", i)
 		}
 	}
+	// protoactor's remote has two unary calls it never implemented: they
+	// panic on gRPC's goroutine unless the node refuses them.
+	h2 := dialHostile(t, addr)
+	if _, err := remote.NewRemotingClient(h2.conn).ListProcesses(context.Background(), &remote.ListProcessesRequest{}); err == nil {
+		t.Error("ListProcesses answered")
+	}
+	if _, err := remote.NewRemotingClient(h2.conn).GetProcessDiagnostics(context.Background(), &remote.GetProcessDiagnosticsRequest{}); err == nil {
+		t.Error("GetProcessDiagnostics answered")
+	}
 	app := start(t, "run", "-peer", addr, "testdata/nodes/hello.star")
 	app.expect(`^7 squared on `+addr+`: 49$`, 30*time.Second)
 	if st := app.wait(30 * time.Second); st != 0 {
