@@ -114,6 +114,9 @@ const quarantine = 2 * time.Second
 // messages.
 const maxWireMessage = 1 << 30
 
+// endpointQueue is the initial size of the queue of messages to one peer.
+const endpointQueue = 1024
+
 // node is the state of a System that is a node.
 type node struct {
 	remote  *remote.Remote
@@ -151,7 +154,10 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		return fmt.Errorf("actor: node: listen address %q: bad port", listen)
 	}
 	server := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxWireMessage), grpc.StreamInterceptor(s.recoverPeer), grpc.UnaryInterceptor(refuseUnary)}
-	opts := []remote.ConfigOption{remote.WithServerOptions(server...)}
+	opts := []remote.ConfigOption{remote.WithServerOptions(server...),
+		// protoactor's queue to each peer starts at a million slots (16 MiB
+		// per peer, kept for the connection's life); it grows as needed.
+		remote.WithEndpointWriterQueueSize(endpointQueue)}
 	if nc.Advertise != "" {
 		opts = append(opts, remote.WithAdvertisedHost(nc.Advertise))
 	}
