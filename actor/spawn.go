@@ -47,8 +47,9 @@ type SpawnOptions struct {
 	// node supervises it. Empty means this node.
 	Node string
 
-	pool *Pool  // the pool the actor is a worker of, which it tells as it stops
-	peer string // the peer that asked for the actor, for one a peer spawns here
+	pool *Pool     // the pool the actor is a worker of, which it tells as it stops
+	peer string    // the peer that asked for the actor, for one a peer spawns here
+	gob  *Behavior // the Go code the actor runs instead of a script (see goactor.go)
 }
 
 // actorRef is the system's record of one script actor. It outlives
@@ -230,7 +231,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		// to wait: a full mailbox refuses them rather than grow past its bound.
 		ref.mb.OnRefused(func(m any) { s.refusePeer(ref.addr, m) })
 	}
-	props := proto.PropsFromProducer(func() proto.Actor { return &scriptActor{ref: ref} },
+	props := proto.PropsFromProducer(ref.newActor,
 		proto.WithMailbox(func() proto.Mailbox { return ref.mb }),
 		proto.WithSupervisor(s.sup))
 	name := opts.Name
@@ -262,7 +263,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		if errors.Is(err, proto.ErrNameExists) {
 			return Address{}, fmt.Errorf("%w: %q", ErrNameTaken, id)
 		}
-		return Address{}, fmt.Errorf("actor: spawn %s: %w", mod.Name(), err)
+		return Address{}, fmt.Errorf("actor: spawn %s: %w", ref.scriptName(), err)
 	}
 	if s.closing.Load() { // the shutdown may have tried to stop it before it existed
 		ref.cancel("system shut down")
