@@ -35,10 +35,12 @@ type ReceiveFunc func(ctx context.Context, a *Actor, msg any) error
 // Receive or New, not both; a Behavior with neither stands for the one
 // registered under its Name in Config.Behaviors.
 //
-// Its functions run on the actor's goroutine, one message at a time, as a
-// script does, but Go code cannot be cut short: Stop, Shutdown and
-// MessageTimeout end ctx, and code that runs long must watch it.
-// SpawnOptions.MaxSteps does not apply to Go code.
+// Each actor calls its functions on its own goroutine, one message at a
+// time, as a script runs; but every actor of the behaviour (a pool's
+// workers) calls Receive and New, so these must be safe for concurrent
+// use, and an actor's own state belongs in what New returns. Go code
+// cannot be cut short: Stop, Shutdown and MessageTimeout end ctx, and code
+// that runs long must watch it. SpawnOptions.MaxSteps does not apply.
 type Behavior struct {
 	// Name names the behaviour where a script's file name would be: in
 	// logs, events, errors and tracebacks. It is the name another node
@@ -76,6 +78,7 @@ func (s *System) behavior(b Behavior, local, remote bool) (*Behavior, error) {
 			return nil, fmt.Errorf("%w: %q is not in this system's Config.Behaviors, and the Behavior has no Receive nor New",
 				ErrUnknownBehavior, b.Name)
 		}
+		r.Name = b.Name // the name it is registered under
 		b = r
 	}
 	if b.Name == "" {

@@ -268,7 +268,10 @@ func TestGoFailures(t *testing.T) {
 
 func TestGoBehaviorErrors(t *testing.T) {
 	square := actor.Behavior{Receive: func(ctx context.Context, a *actor.Actor, msg any) error {
-		n, _ := msg.(int64)
+		n, ok := msg.(int64)
+		if !ok {
+			return errors.New("not an int")
+		}
 		return a.Reply(n * n)
 	}}
 	sys := newSystem(t, actor.Config{Behaviors: map[string]actor.Behavior{"square": square}})
@@ -304,6 +307,9 @@ func TestGoBehaviorErrors(t *testing.T) {
 	var n int
 	if err := sys.Request(ctx, pid, 7, &n); err != nil || n != 49 {
 		t.Errorf("square(7) = %d, %v", n, err)
+	}
+	if err := sys.Request(ctx, pid, "seven", nil); err == nil || !strings.HasSuffix(err.Error(), ": square: not an int") {
+		t.Errorf("square(\"seven\"): %v, want the failure named after the registered name", err)
 	}
 	for _, bs := range []map[string]actor.Behavior{{"": square}, {"x": {}}, {"x": {Receive: noop, New: newNoop}}} {
 		if _, err := actor.NewSystem(actor.Config{Behaviors: bs}); err == nil {

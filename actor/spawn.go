@@ -22,7 +22,8 @@ import (
 
 // SpawnOptions configures one actor. The zero value is the default.
 type SpawnOptions struct {
-	// Args are passed to the script's init(*args). Nil means none.
+	// Args are passed to the script's init(*args), or to a Go behaviour's
+	// New. Nil means none.
 	Args []any
 	// Name gives the actor a name, unique among its siblings: its address
 	// ID is the name (for actors Go spawns) or parent/name (for children of
