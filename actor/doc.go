@@ -1,5 +1,6 @@
-// Package actor runs script actors: the System, spawning, messaging,
-// requests, supervision, Run for an application's main, Shutdown and Close.
+// Package actor runs script actors and Go actors: the System, spawning,
+// messaging, requests, supervision, Run for an application's main,
+// Shutdown and Close.
 //
 // An actor is a protoactor-go actor that owns one interp.Instance: a
 // Starlark interpreter with its own globals. Messages are copied as msgpack
@@ -84,11 +85,34 @@
 // and the quotas that bound the actors and code peers make it keep
 // (ErrQuotaExceeded).
 //
+// # Go actors
+//
+// A Go actor runs a Behavior, Go code in the place of a script, with the
+// same addresses, supervision, bounded mailboxes, requests, watch and
+// pools: a script cannot tell it from a script actor. Its messages arrive
+// decoded as DecodeGo does (map[string]any, []any, int64...), or through
+// Actor.Decode into a typed value; a returned error or a panic (an
+// *interp.ScriptError whose traceback is the Go stack) fails it as a
+// failing script does, and a request it leaves unanswered, without asking
+// for the Sender, fails with ErrNoReply.
+//
+//	hash := actor.Behavior{Name: "hash", Receive: func(ctx context.Context, a *actor.Actor, msg any) error {
+//		s, _ := msg.(string)
+//		return a.Reply(fmt.Sprintf("%x", sha256.Sum256([]byte(s))))
+//	}}
+//	pid, err := sys.SpawnGo(ctx, hash, actor.SpawnOptions{})
+//	pool, err := sys.NewGoPool(ctx, hash, actor.PoolOptions{Size: 8})
+//
+// Go code cannot be sent to another node: there, SpawnGo and NewGoPool
+// run what the node registered under the Behavior's Name in its
+// Config.Behaviors (ErrUnknownBehavior if nothing).
+//
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
 // ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrQuotaExceeded, ErrNotNode, ErrNoWorker,
+// ErrUnknownBehavior,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).

@@ -4,6 +4,7 @@
 package actor_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,7 @@ func messageIDs(t *testing.T, msgs []any) []int {
 
 func TestFaultInjection(t *testing.T) {
 	tests := []struct {
+		actor     string // "script" (the default) or "go": faulty.star or its Go twin
 		kind      string
 		strategy  actor.Strategy
 		opts      actor.SpawnOptions
@@ -69,9 +71,23 @@ func TestFaultInjection(t *testing.T) {
 		{kind: "unsendable", cause: `msg["callback"]: cannot send a function`, is: serialize.ErrNotSendable},
 		{kind: "dead", cause: "no such actor", is: actor.ErrUnknownActor},
 		{kind: "fail", strategy: actor.Temporary, cause: "fail: boom", wantStops: true},
+		// The same faults in a Go actor: a returned error, a panic, an
+		// error from a send or a request, the message timeout (Go code has
+		// no step limit).
+		{actor: "go", kind: "fail", cause: "faulty: boom"},
+		{actor: "go", kind: "divide", cause: "faulty: Receive: panic: runtime error: integer divide by zero"},
+		{actor: "go", kind: "spin", opts: actor.SpawnOptions{MessageTimeout: 20 * time.Millisecond},
+			cause: "faulty: message took longer than its limit of 20ms"},
+		{actor: "go", kind: "big", cause: "encoded message larger than the limit of 2048 bytes", is: serialize.ErrTooLarge},
+		{actor: "go", kind: "unsendable", cause: `["callback"]: cannot send a func`, is: serialize.ErrNotSendable},
+		{actor: "go", kind: "dead", cause: "no such actor", is: actor.ErrUnknownActor},
+		{actor: "go", kind: "fail", strategy: actor.Temporary, cause: "faulty: boom", wantStops: true},
 	}
 	for _, tt := range tests {
 		name := tt.kind
+		if tt.actor != "" {
+			name = tt.actor + "/" + name
+		}
 		if tt.opts.MessageTimeout > 0 {
 			name += "/wall-clock"
 		}
@@ -87,7 +103,7 @@ func TestFaultInjection(t *testing.T) {
 			bystander := spawn(t, sys, "counter.star", actor.SpawnOptions{})
 			opts := tt.opts
 			opts.Supervision.Strategy = tt.strategy
-			worker := spawn(t, sys, "faulty.star", opts)
+			worker := spawnKind(t, sys, cmp.Or(tt.actor, "script"), "faulty.star", opts)
 			dead := actor.Address{Node: worker.Node, ID: "nobody-home"}
 
 			const n = 20
@@ -189,10 +205,16 @@ func TestFaultInjection(t *testing.T) {
 }
 
 func TestRestartLimitStopsTheActor(t *testing.T) {
+	for _, kind := range actorKinds {
+		t.Run(kind, func(t *testing.T) { testRestartLimit(t, kind) })
+	}
+}
+
+func testRestartLimit(t *testing.T, kind string) {
 	rec := &recorder{}
 	sys := newSystem(t, actor.Config{})
 	defer sys.Subscribe(rec.record)()
-	worker := spawn(t, sys, "flaky.star", actor.SpawnOptions{Supervision: actor.Supervision{MaxRestarts: 2, Within: time.Minute}})
+	worker := spawnKind(t, sys, kind, "flaky.star", actor.SpawnOptions{Supervision: actor.Supervision{MaxRestarts: 2, Within: time.Minute}})
 	for i := 0; i < 3; i++ {
 		if err := sys.Request(context.Background(), worker, "crash", nil); !errors.Is(err, actor.ErrActorFailed) {
 			t.Fatalf("crash %d: %v", i, err)

@@ -90,8 +90,8 @@ func TestReceiveTimeout(t *testing.T) {
 	}
 }
 
-func kids(t *testing.T, sys *actor.System, strategy string) []actor.Address {
-	parent := spawn(t, sys, "family.star", actor.SpawnOptions{Args: []any{"generation.star", 3, strategy}})
+func kids(t *testing.T, sys *actor.System, kind, strategy string) []actor.Address {
+	parent := spawnKind(t, sys, kind, "family.star", actor.SpawnOptions{Args: []any{"generation.star", 3, strategy}})
 	var pids []actor.Address
 	if err := sys.Request(context.Background(), parent, map[string]any{"op": "kids"}, &pids); err != nil {
 		t.Fatal(err)
@@ -114,25 +114,27 @@ func TestStrategies(t *testing.T) {
 		strategy      string
 		siblingsReset bool
 	}{{"one_for_one", false}, {"all_for_one", true}, {"backoff", false}} {
-		t.Run(tt.strategy, func(t *testing.T) {
-			pids := kids(t, sys, tt.strategy)
-			for _, p := range pids {
-				calls(t, sys, p)
-			}
-			if err := sys.Request(context.Background(), pids[0], "crash", nil); !errors.Is(err, actor.ErrActorFailed) {
-				t.Fatal(err)
-			}
-			if got := calls(t, sys, pids[0]); got != 1 {
-				t.Errorf("crashed child: %d calls since restart, want 1", got)
-			}
-			sibling := calls(t, sys, pids[1])
-			if tt.siblingsReset && sibling != 1 {
-				t.Errorf("sibling kept its state (%d calls) under all_for_one", sibling)
-			}
-			if !tt.siblingsReset && sibling != 2 {
-				t.Errorf("sibling was restarted (%d calls) under %s", sibling, tt.strategy)
-			}
-		})
+		for _, kind := range actorKinds {
+			t.Run(kind+"/"+tt.strategy, func(t *testing.T) {
+				pids := kids(t, sys, kind, tt.strategy)
+				for _, p := range pids {
+					calls(t, sys, p)
+				}
+				if err := sys.Request(context.Background(), pids[0], "crash", nil); !errors.Is(err, actor.ErrActorFailed) {
+					t.Fatal(err)
+				}
+				if got := calls(t, sys, pids[0]); got != 1 {
+					t.Errorf("crashed child: %d calls since restart, want 1", got)
+				}
+				sibling := calls(t, sys, pids[1])
+				if tt.siblingsReset && sibling != 1 {
+					t.Errorf("sibling kept its state (%d calls) under all_for_one", sibling)
+				}
+				if !tt.siblingsReset && sibling != 2 {
+					t.Errorf("sibling was restarted (%d calls) under %s", sibling, tt.strategy)
+				}
+			})
+		}
 	}
 }
 
@@ -154,10 +156,23 @@ func TestBadSpawnOptions(t *testing.T) {
 }
 
 func TestEscalation(t *testing.T) {
+	for _, tt := range []struct {
+		name, kind string
+		args       []any
+	}{
+		{"script", "script", nil},
+		{"go", "go", nil},
+		{"go parent, script child", "go", []any{"script"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) { testEscalation(t, tt.kind, tt.args) })
+	}
+}
+
+func testEscalation(t *testing.T, kind string, args []any) {
 	rec := &recorder{}
 	sys := newSystem(t, actor.Config{})
 	defer sys.Subscribe(rec.record)()
-	parent := spawn(t, sys, "escalating.star", actor.SpawnOptions{})
+	parent := spawnKind(t, sys, kind, "escalating.star", actor.SpawnOptions{Args: args})
 	var child actor.Address
 	if err := sys.Request(context.Background(), parent, "child", &child); err != nil {
 		t.Fatal(err)

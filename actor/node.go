@@ -401,7 +401,7 @@ func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
 // from another node; the code is the index.
 var wireErrors = []error{nil, ErrUnknownActor, ErrStopped, ErrActorFailed, ErrTimeout,
 	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken, ErrNoReply,
-	ErrQuotaExceeded, ErrNoWorker}
+	ErrQuotaExceeded, ErrNoWorker, ErrUnknownBehavior}
 
 // errorToWire is an error answer to a requester on another node.
 func errorToWire(err error) *wire.Envelope {

@@ -246,6 +246,12 @@ func manyItems(n int) []any {
 // stops for good several times over, and the pool replaces it, so exactly
 // the failing items fail.
 func TestPoolMapSurvivesWorkersThatStopForGood(t *testing.T) {
+	for _, kind := range actorKinds {
+		t.Run(kind, func(t *testing.T) { testPoolMapSurvives(t, kind) })
+	}
+}
+
+func testPoolMapSurvives(t *testing.T, kind string) {
 	logs := &syncBuffer{}
 	sys := newSystem(t, actor.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	var mu sync.Mutex
@@ -258,8 +264,9 @@ func TestPoolMapSurvivesWorkersThatStopForGood(t *testing.T) {
 		}
 	})()
 	ctx := context.Background()
-	p := newPool(t, sys, actor.PoolOptions{Size: 4})
+	p := newPoolKind(t, sys, kind, "poolworker.star", actor.PoolOptions{Size: 4})
 	defer p.Stop(ctx)
+	script := twinName(kind, "poolworker.star")
 	items := manyItems(1000)
 	results, err := p.Map(ctx, items)
 	failed := map[int]bool{}
@@ -298,7 +305,7 @@ func TestPoolMapSurvivesWorkersThatStopForGood(t *testing.T) {
 		t.Errorf("%d replacement events, want at least %d", len(replaced), 143/11-3)
 	}
 	for _, e := range replaced {
-		if e.Pool != p.Address() || e.Script != "poolworker.star" || e.Replacement == (actor.Address{}) ||
+		if e.Pool != p.Address() || e.Script != script || e.Replacement == (actor.Address{}) ||
 			e.Worker == e.Replacement || !strings.Contains(e.Reason, "max_restarts (10) times within 10s") ||
 			!strings.Contains(e.Reason, "negative input") {
 			t.Errorf("replacement event %+v", e)
@@ -306,7 +313,7 @@ func TestPoolMapSurvivesWorkersThatStopForGood(t *testing.T) {
 	}
 	if len(replaced) > 0 {
 		e := replaced[0]
-		want := fmt.Sprintf("level=WARN msg=\"pool: replaced a worker\" pool=%q worker=%q script=poolworker.star reason=", e.Pool.String(), e.Worker.String())
+		want := fmt.Sprintf("level=WARN msg=\"pool: replaced a worker\" pool=%q worker=%q script=%s reason=", e.Pool.String(), e.Worker.String(), script)
 		if !strings.Contains(logs.String(), want) {
 			t.Errorf("no warning %q in the log:\n%.2000s", want, logs.String())
 		}
@@ -319,17 +326,16 @@ func TestPoolMapSurvivesWorkersThatStopForGood(t *testing.T) {
 // TestPoolReplacementTakesQueuedMessages fails a worker for good while
 // messages wait behind the failing one: its replacement handles them.
 func TestPoolReplacementTakesQueuedMessages(t *testing.T) {
+	for _, kind := range actorKinds {
+		t.Run(kind, func(t *testing.T) { testPoolReplacementTakesQueued(t, kind) })
+	}
+}
+
+func testPoolReplacementTakesQueued(t *testing.T, kind string) {
 	sys := newSystem(t, actor.Config{})
 	ctx := context.Background()
-	mod, err := sys.Load("heir.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := sys.NewPool(ctx, mod, actor.PoolOptions{Size: 1,
+	p := newPoolKind(t, sys, kind, "heir.star", actor.PoolOptions{Size: 1,
 		Worker: actor.SpawnOptions{Supervision: actor.Supervision{Strategy: actor.Temporary}}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer p.Stop(ctx)
 	first := p.Workers()[0]
 	gate := spawn(t, sys, "gate.star", actor.SpawnOptions{})
@@ -362,6 +368,12 @@ func TestPoolReplacementTakesQueuedMessages(t *testing.T) {
 // workers whose init fails leave the pool, and what is sent to it then
 // fails with ErrNoWorker saying why.
 func TestPoolDoesNotReplaceWorkersThatNeverStart(t *testing.T) {
+	for _, kind := range actorKinds {
+		t.Run(kind, func(t *testing.T) { testPoolNeverStarts(t, kind) })
+	}
+}
+
+func testPoolNeverStarts(t *testing.T, kind string) {
 	sys := newSystem(t, actor.Config{})
 	var mu sync.Mutex
 	var left []*actor.PoolWorkerReplacedEvent
@@ -373,16 +385,9 @@ func TestPoolDoesNotReplaceWorkersThatNeverStart(t *testing.T) {
 		}
 	})()
 	ctx := context.Background()
-	mod, err := sys.Load("badinit.star")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := sys.NewPool(ctx, mod, actor.PoolOptions{Size: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := newPoolKind(t, sys, kind, "badinit.star", actor.PoolOptions{Size: 2})
 	defer p.Stop(ctx)
-	_, err = p.Map(ctx, []any{1, 2, 3, 4, 5})
+	_, err := p.Map(ctx, []any{1, 2, 3, 4, 5})
 	errs := unjoin(err)
 	if len(errs) != 5 {
 		t.Fatalf("Map: %v, want 5 failed items", err)

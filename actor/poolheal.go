@@ -72,9 +72,9 @@ func gaveUp(sup Supervision, failure string) string {
 func (p *Pool) replaced(lost, nw Address, why string) {
 	s := p.sys
 	p.reports = append(p.reports, func() {
-		s.logger.Warn("pool: replaced a worker", "pool", p.addr, "worker", lost, "script", p.mod.Name(),
+		s.logger.Warn("pool: replaced a worker", "pool", p.addr, "worker", lost, "script", p.scriptName(),
 			"reason", why, "replacement", nw)
-		s.publish(&PoolWorkerReplacedEvent{Pool: p.addr, Worker: lost, Replacement: nw, Script: p.mod.Name(), Reason: why})
+		s.publish(&PoolWorkerReplacedEvent{Pool: p.addr, Worker: lost, Replacement: nw, Script: p.scriptName(), Reason: why})
 	})
 }
 
@@ -89,9 +89,9 @@ func (p *Pool) leave(k int, why string, level slog.Level) {
 	p.setWorkers(slices.Delete(slices.Clone(ws), k, k+1))
 	p.reports = append(p.reports, func() {
 		s.logger.Log(context.Background(), level, "pool: a worker left, with no replacement", "pool", p.addr,
-			"worker", w.addr, "script", p.mod.Name(), "reason", why, "workers", len(ws)-1)
+			"worker", w.addr, "script", p.scriptName(), "reason", why, "workers", len(ws)-1)
 		if level >= slog.LevelInfo {
-			s.publish(&PoolWorkerReplacedEvent{Pool: p.addr, Worker: w.addr, Script: p.mod.Name(), Reason: why})
+			s.publish(&PoolWorkerReplacedEvent{Pool: p.addr, Worker: w.addr, Script: p.scriptName(), Reason: why})
 		}
 	})
 }

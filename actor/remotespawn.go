@@ -21,22 +21,17 @@ var ErrQuotaExceeded = kind("quota", "actor: remote spawn over quota")
 
 // spawnRemote starts mod on another node, as parent's child (nil for Go's
 // actors). The node is sent the content hashes of the script and its
-// libraries, and the sources it does not have yet.
+// libraries, and the sources it does not have yet. For a Go actor
+// (opts.gob), mod is nil and the node is sent the behaviour's name only:
+// it runs the one registered under that name in its Config.Behaviors.
 func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
 	args serialize.Envelope, opts SpawnOptions) (Address, error) {
+	what := opts.codeName(mod)
 	if s.n == nil {
-		return Address{}, fmt.Errorf("spawn %s on %s: %w", mod.Name(), node, ErrNotNode)
-	}
-	sources := mod.Sources()
-	files := make(map[string]any, len(sources))
-	byHash := make(map[string][]byte, len(sources))
-	for path, src := range sources {
-		h := hashOf(src)
-		files[path] = h
-		byHash[h] = src
+		return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, ErrNotNode)
 	}
 	req := map[string]any{
-		"op": "spawn", "script": mod.Name(), "files": files, "args": args.Body,
+		"op": "spawn", "args": args.Body,
 		"name": opts.Name, "max_steps": opts.MaxSteps,
 		"strategy": int64(opts.Supervision.Strategy), "max_restarts": opts.Supervision.MaxRestarts,
 		"within": int64(opts.Supervision.Within), "backoff": int64(opts.Supervision.Backoff),
@@ -44,6 +39,19 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 		"receive_timeout": int64(opts.ReceiveTimeout), "message_timeout": int64(opts.MessageTimeout),
 		"mailbox_size": opts.Mailbox.MaxMessages, "mailbox_bytes": opts.Mailbox.MaxBytes,
 		"mailbox_policy": int64(opts.Mailbox.Policy),
+	}
+	byHash := map[string][]byte{}
+	if opts.gob != nil {
+		req["behavior"] = what
+	} else {
+		sources := mod.Sources()
+		files := make(map[string]any, len(sources))
+		for path, src := range sources {
+			h := hashOf(src)
+			files[path] = h
+			byHash[h] = src
+		}
+		req["script"], req["files"] = what, files
 	}
 	if parent != nil {
 		req["parent"] = parent.addr
@@ -54,15 +62,15 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 	for attempt := 0; attempt < 3; attempt++ {
 		body, err := s.cfg.Limits.EncodeGo(req)
 		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: %w", mod.Name(), node, err)
+			return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, err)
 		}
 		ans, err := s.request(ctx, to, serialize.Envelope{Body: body, Buffers: args.Buffers}, s.remoteTimeout(ctx))
 		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: %w", mod.Name(), node, err)
+			return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, err)
 		}
 		v, err := s.cfg.Limits.DecodeGo(ans.Body)
 		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: answer: %w", mod.Name(), node, err)
+			return Address{}, fmt.Errorf("spawn %s on %s: answer: %w", what, node, err)
 		}
 		m, _ := v.(map[string]any)
 		if addr, ok := m["address"].(Address); ok {
@@ -74,14 +82,14 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 		}
 		missing, ok := m["missing"].([]any)
 		if !ok {
-			return Address{}, fmt.Errorf("spawn %s on %s: unexpected answer %v", mod.Name(), node, v)
+			return Address{}, fmt.Errorf("spawn %s on %s: unexpected answer %v", what, node, v)
 		}
 		send := make(map[string]any, len(missing))
 		for _, h := range missing {
 			hs, _ := h.(string)
 			src, ok := byHash[hs]
 			if !ok {
-				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", mod.Name(), node, hs)
+				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", what, node, hs)
 			}
 			send[hs] = src
 		}
@@ -92,48 +100,32 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 		}
 		req["sources"] = send
 	}
-	return Address{}, fmt.Errorf("spawn %s on %s: the node kept asking for sources", mod.Name(), node)
+	return Address{}, fmt.Errorf("spawn %s on %s: the node kept asking for sources", what, node)
 }
 
-// spawnForPeer handles a peer's spawn request.
+// spawnForPeer handles a peer's spawn request: of a script it sent, or of
+// a Go behaviour registered here (Config.Behaviors), which runs no code
+// from the peer and so needs no AllowRemoteSpawn.
 func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (map[string]any, error) {
-	script, _ := req["script"].(string)
-	if !s.n.cfg.AllowRemoteSpawn {
-		return nil, fmt.Errorf("%w: node %s does not run code sent by peers (%s asked to spawn %s); "+
-			"start it with --allow-remote-spawn (NodeConfig.AllowRemoteSpawn) to allow it",
-			ErrRemoteSpawnRefused, s.node, peer, script)
-	}
-	files, _ := req["files"].(map[string]any)
-	if script == "" || files == nil {
-		return nil, fmt.Errorf("spawn request from %s: no script or files", peer)
-	}
-	if _, ok := files[script]; !ok {
-		return nil, fmt.Errorf("spawn request from %s: the files do not include %s", peer, script)
-	}
-	sent, _ := req["sources"].(map[string]any)
-	mod, missing, err := s.n.code.module(s, peer, script, files, sent)
-	if errors.Is(err, ErrQuotaExceeded) {
-		return nil, err // it says what and for whom
-	}
-	if err != nil {
-		return nil, fmt.Errorf("spawn %s for %s: %w", script, peer, err)
-	}
-	if len(missing) > 0 {
-		return map[string]any{"missing": missing}, nil
-	}
-	opts := SpawnOptions{
-		peer:     peer,
-		Name:     str(req["name"]),
-		MaxSteps: uint64(num(req["max_steps"])),
-		Supervision: Supervision{
-			Strategy: Strategy(num(req["strategy"])), MaxRestarts: int(num(req["max_restarts"])),
-			Within: time.Duration(num(req["within"])), Backoff: time.Duration(num(req["backoff"])),
-			Escalate: req["escalate"] == true,
-		},
-		ReceiveTimeout: time.Duration(num(req["receive_timeout"])),
-		MessageTimeout: time.Duration(num(req["message_timeout"])),
-		Mailbox: mailbox.Config{MaxMessages: int(num(req["mailbox_size"])),
-			MaxBytes: num(req["mailbox_bytes"]), Policy: mailbox.Policy(num(req["mailbox_policy"]))},
+	opts := peerSpawnOptions(req, peer)
+	var mod *Module
+	if name, ok := req["behavior"].(string); ok {
+		b, ok := s.cfg.Behaviors[name]
+		if !ok {
+			return nil, fmt.Errorf("%w: node %s has no Go behaviour named %q in its Config.Behaviors (%s asked to spawn it)",
+				ErrUnknownBehavior, s.node, name, peer)
+		}
+		b.Name = name
+		opts.gob = &b
+	} else {
+		m, missing, err := s.peerModule(req, peer)
+		if err != nil {
+			return nil, err
+		}
+		if len(missing) > 0 {
+			return map[string]any{"missing": missing}, nil
+		}
+		mod = m
 	}
 	var args serialize.Envelope
 	if b, ok := req["args"].([]byte); ok && len(b) > 0 {
@@ -157,6 +149,51 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 	}
 	s.n.mu.Unlock()
 	return map[string]any{"address": addr}, nil
+}
+
+// peerModule returns the script of a peer's spawn request, compiled from
+// the sources the node has, or the hashes of those it lacks.
+func (s *System) peerModule(req map[string]any, peer string) (*Module, []any, error) {
+	script, _ := req["script"].(string)
+	if !s.n.cfg.AllowRemoteSpawn {
+		return nil, nil, fmt.Errorf("%w: node %s does not run code sent by peers (%s asked to spawn %s); "+
+			"start it with --allow-remote-spawn (NodeConfig.AllowRemoteSpawn) to allow it",
+			ErrRemoteSpawnRefused, s.node, peer, script)
+	}
+	files, _ := req["files"].(map[string]any)
+	if script == "" || files == nil {
+		return nil, nil, fmt.Errorf("spawn request from %s: no script or files", peer)
+	}
+	if _, ok := files[script]; !ok {
+		return nil, nil, fmt.Errorf("spawn request from %s: the files do not include %s", peer, script)
+	}
+	sent, _ := req["sources"].(map[string]any)
+	mod, missing, err := s.n.code.module(s, peer, script, files, sent)
+	if errors.Is(err, ErrQuotaExceeded) {
+		return nil, nil, err // it says what and for whom
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("spawn %s for %s: %w", script, peer, err)
+	}
+	return mod, missing, nil
+}
+
+// peerSpawnOptions returns the options of a peer's spawn request.
+func peerSpawnOptions(req map[string]any, peer string) SpawnOptions {
+	return SpawnOptions{
+		peer:     peer,
+		Name:     str(req["name"]),
+		MaxSteps: uint64(num(req["max_steps"])),
+		Supervision: Supervision{
+			Strategy: Strategy(num(req["strategy"])), MaxRestarts: int(num(req["max_restarts"])),
+			Within: time.Duration(num(req["within"])), Backoff: time.Duration(num(req["backoff"])),
+			Escalate: req["escalate"] == true,
+		},
+		ReceiveTimeout: time.Duration(num(req["receive_timeout"])),
+		MessageTimeout: time.Duration(num(req["message_timeout"])),
+		Mailbox: mailbox.Config{MaxMessages: int(num(req["mailbox_size"])),
+			MaxBytes: num(req["mailbox_bytes"]), Policy: mailbox.Policy(num(req["mailbox_policy"]))},
+	}
 }
 
 // Defaults of NodeConfig's actor quotas.

@@ -171,10 +171,10 @@ func (s *System) answerError(pid *proto.PID, err error) bool {
 // One that nobody waits for is logged at error.
 func (s *System) logFailure(ref *actorRef, err error, answered bool) {
 	if answered {
-		s.logger.Debug("actor failed", "actor", ref.addr, "script", ref.mod.Name(), "error", err.Error(), "answered", true)
+		s.logger.Debug("actor failed", "actor", ref.addr, "script", ref.scriptName(), "error", err.Error(), "answered", true)
 		return
 	}
-	s.logger.Error("actor failed", "actor", ref.addr, "script", ref.mod.Name(), "error", err.Error())
+	s.logger.Error("actor failed", "actor", ref.addr, "script", ref.scriptName(), "error", err.Error())
 }
 
 // noReply is the answer to a request that the receive of r returned from

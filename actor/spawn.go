@@ -22,7 +22,8 @@ import (
 
 // SpawnOptions configures one actor. The zero value is the default.
 type SpawnOptions struct {
-	// Args are passed to the script's init(*args). Nil means none.
+	// Args are passed to the script's init(*args), or to a Go behaviour's
+	// New. Nil means none.
 	Args []any
 	// Name gives the actor a name, unique among its siblings: its address
 	// ID is the name (for actors Go spawns) or parent/name (for children of
@@ -47,8 +48,9 @@ type SpawnOptions struct {
 	// node supervises it. Empty means this node.
 	Node string
 
-	pool *Pool  // the pool the actor is a worker of, which it tells as it stops
-	peer string // the peer that asked for the actor, for one a peer spawns here
+	pool *Pool     // the pool the actor is a worker of, which it tells as it stops
+	peer string    // the peer that asked for the actor, for one a peer spawns here
+	gob  *Behavior // the Go code the actor runs instead of a script (see goactor.go)
 }
 
 // actorRef is the system's record of one script actor. It outlives
@@ -230,7 +232,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		// to wait: a full mailbox refuses them rather than grow past its bound.
 		ref.mb.OnRefused(func(m any) { s.refusePeer(ref.addr, m) })
 	}
-	props := proto.PropsFromProducer(func() proto.Actor { return &scriptActor{ref: ref} },
+	props := proto.PropsFromProducer(ref.newActor,
 		proto.WithMailbox(func() proto.Mailbox { return ref.mb }),
 		proto.WithSupervisor(s.sup))
 	name := opts.Name
@@ -262,7 +264,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		if errors.Is(err, proto.ErrNameExists) {
 			return Address{}, fmt.Errorf("%w: %q", ErrNameTaken, id)
 		}
-		return Address{}, fmt.Errorf("actor: spawn %s: %w", mod.Name(), err)
+		return Address{}, fmt.Errorf("actor: spawn %s: %w", ref.scriptName(), err)
 	}
 	if s.closing.Load() { // the shutdown may have tried to stop it before it existed
 		ref.cancel("system shut down")

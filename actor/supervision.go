@@ -111,7 +111,7 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 	}
 	sup := ref.opts.Supervision.resolved()
 	event := func(action string) {
-		s.publish(&SupervisionEvent{Actor: ref.addr, Script: ref.mod.Name(), Action: action, Reason: reason})
+		s.publish(&SupervisionEvent{Actor: ref.addr, Script: ref.scriptName(), Action: action, Reason: reason})
 	}
 	failures := ref.intensity(sup.Within, sup.MaxRestarts+1)
 	if sup.Strategy == Temporary || failures > sup.MaxRestarts {

@@ -70,6 +70,10 @@ type Config struct {
 	// Node, if set, makes the system a node that other processes reach over
 	// the network (see NodeConfig). Nil means embedded: no listener.
 	Node *NodeConfig
+	// Behaviors are Go actors' code by name: what SpawnGo and NewGoPool run
+	// for a Behavior that gives only its Name, and what other nodes start
+	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
+	Behaviors map[string]Behavior
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -102,6 +106,9 @@ type System struct {
 func NewSystem(cfg Config) (*System, error) {
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if err := checkBehaviors(cfg.Behaviors); err != nil {
+		return nil, err
 	}
 	logger := cfg.Logger
 	if logger == nil {
