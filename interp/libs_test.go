@@ -1,5 +1,5 @@
-// Tests of the lib/ types scripts get as builtins: arrays sent, moved by
-// transfer and received.
+// Tests of the lib/ types scripts get as builtins: counter and array, sent,
+// moved by transfer and received.
 
 package interp_test
 
@@ -116,6 +116,25 @@ func TestReceiveMovedArray(t *testing.T) {
 		t.Errorf("the receiver wrote to a copy, not the moved memory: %v", mem)
 	}
 	if got := strings.Join(h.printed, "|"); got != "array i64 44" {
+		t.Errorf("printed %q", got)
+	}
+}
+
+// A counter is sent as a dict; counter(d) makes it a counter again.
+func TestCounterTravelsAsDict(t *testing.T) {
+	src := `
+def receive(msg):
+    c = counter(["b", "a", "b", 3])
+    back = request(self(), c)
+    print(type(back), back, counter(back) == c, counter(back).most_common(1))
+`
+	e := newEngine(t, map[string]string{"c.star": src}, interp.Options{})
+	h := &recordingHost{}
+	in := instantiate(t, e, "c.star", h)
+	if err := in.Receive(encode(t, "go")); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(h.printed, "|"); got != `dict {"b": 2, "a": 1, 3: 1} True [("b", 2)]` {
 		t.Errorf("printed %q", got)
 	}
 }
