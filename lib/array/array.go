@@ -35,6 +35,7 @@ var (
 	_ starlark.Value            = (*Array)(nil)
 	_ starlark.Sliceable        = (*Array)(nil)
 	_ starlark.Mapping          = (*Array)(nil)
+	_ starlark.Container        = (*Array)(nil)
 	_ starlark.HasSetKey        = (*Array)(nil)
 	_ starlark.Iterable         = (*Array)(nil)
 	_ starlark.Comparable       = (*Array)(nil)
@@ -224,6 +225,14 @@ func (a *Array) Get(k starlark.Value) (starlark.Value, bool, error) {
 		return nil, false, err
 	}
 	return a.v.get(i), true, nil
+}
+
+// Has implements x in a: whether an element equals the number x.
+func (a *Array) Has(x starlark.Value) (bool, error) {
+	if err := a.check(); err != nil {
+		return false, err
+	}
+	return a.v.has(x), nil
 }
 
 // SetKey implements a[i] = x, x checked against the dtype.

@@ -71,6 +71,9 @@ func TestArray(t *testing.T) {
 		{`r = array("f64", [5, 5]).histogram(2)`, `array("i64", [0, 2])`},
 		{`r = array("f64", [float("nan"), 1]).histogram(1, 0, 2)`, `array("i64", [1])`},
 		{`r = array("u8", [0, 255]).histogram(2)`, `array("i64", [1, 1])`},
+		// membership: elements, not indices
+		{`a = array("i32", [5, 7]); r = (7 in a, 1 in a, 7.0 in a, 7.5 in a, "x" in a, 5 not in a)`, `(True, False, True, False, False, False)`},
+		{`a = array("f32", [0.5]); r = (0.5 in a, 0 in a, (1 << 70) in a)`, `(True, False, False)`},
 		// equality
 		{`a = array("i32", [1, 2]); r = (a == array("i32", [1, 2]), a == array("i64", [1, 2]), a != array("i32", [1]))`, `(True, False, True)`},
 	}

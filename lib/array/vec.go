@@ -32,6 +32,7 @@ type elems interface {
 	argsort() vec[int64]
 	histogram(bins int, lo, hi float64) vec[int64]
 	equal(y elems) bool
+	has(x starlark.Value) bool
 	convert(to *dtype, fn string) (elems, error)
 	arith(d *dtype, op syntax.Token, y elems, c number, scalarLeft bool) (elems, error)
 	data() any // the typed slice
@@ -188,6 +189,23 @@ func (v vec[T]) histogram(bins int, lo, hi float64) vec[int64] {
 		counts[k]++
 	}
 	return counts
+}
+
+// has reports whether an element equals the number x.
+func (v vec[T]) has(x starlark.Value) bool {
+	var f float64
+	switch x := x.(type) {
+	case starlark.Int:
+		if i, ok := x.Int64(); ok && !isFloat[T]() {
+			return slices.ContainsFunc(v, func(e T) bool { return int64(e) == i })
+		}
+		f = float64(x.Float())
+	case starlark.Float:
+		f = float64(x)
+	default:
+		return false
+	}
+	return slices.ContainsFunc(v, func(e T) bool { return float64(e) == f })
 }
 
 func (v vec[T]) equal(y elems) bool {

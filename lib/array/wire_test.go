@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -265,4 +266,42 @@ func FuzzDecode(f *testing.F) {
 		}
 		_ = fmt.Sprint(g)
 	})
+}
+
+// Decoding arrays keeps serialize's promise on memory: at most 640 bytes
+// per input byte plus 16 KiB for Starlark, 160 for Go, even for the
+// costliest arrays per byte (empty ones, 3 bytes each in a list).
+func TestAllocBound(t *testing.T) {
+	var l serialize.Limits
+	for _, elem := range []string{"d4 06 01", "d5 06 09 07", "d6 06 09 010203"} {
+		one := mustHex(t, elem)
+		n := 20000
+		msg := append(mustHex(t, "dd"), byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+		for i := 0; i < n; i++ {
+			msg = append(msg, one...)
+		}
+		for _, d := range []struct {
+			name    string
+			perByte int
+			decode  func() error
+		}{
+			{"DecodeStarlark", 640, func() error { _, err := l.DecodeStarlark(msg); return err }},
+			{"DecodeGo", 160, func() error { _, err := l.DecodeGo(msg); return err }},
+		} {
+			var err error
+			limit := uint64(d.perByte*len(msg) + 16<<10)
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			err = d.decode()
+			runtime.ReadMemStats(&after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := after.TotalAlloc - before.TotalAlloc; got > limit {
+				t.Errorf("%s of %d arrays %s: %d bytes allocated, more than %d", d.name, n, elem, got, limit)
+			} else {
+				t.Logf("%s of %d arrays %s: %.1f bytes per input byte", d.name, n, elem, float64(got)/float64(len(msg)))
+			}
+		}
+	}
 }
