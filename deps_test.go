@@ -12,8 +12,11 @@ import (
 var layers = map[string][]string{
 	"github.com/murmur-go/murmur":           {},
 	"github.com/murmur-go/murmur/serialize": {"go.starlark.net/", "github.com/vmihailenco/msgpack/v5", "github.com/vmihailenco/msgpack/v5/"},
-	"github.com/murmur-go/murmur/interp":    {"go.starlark.net/", "github.com/murmur-go/murmur/serialize"},
-	"github.com/murmur-go/murmur/mailbox":   {"github.com/asynkron/protoactor-go/actor", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/interp":    {"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/"},
+	// lib/*: Go-native modules scripts use; serialize for their ext types.
+	"github.com/murmur-go/murmur/lib/array":   {"go.starlark.net/", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/lib/counter": {"go.starlark.net/", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/mailbox":     {"github.com/asynkron/protoactor-go/actor", "github.com/murmur-go/murmur/serialize"},
 	// actor is also where nodes live (DESIGN.md allows remote/ "or a clearly
 	// named part of actor/"): protoactor's remote and its gRPC transport.
 	"github.com/murmur-go/murmur/actor": {"github.com/asynkron/protoactor-go/actor", "go.starlark.net/starlark",

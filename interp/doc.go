@@ -52,10 +52,12 @@
 //	watch(pid)                     a {"event": "terminated", "who": pid, "reason": ...} message when pid ends
 //	after(seconds, msg)            msg to this actor later; returns a timer with t.cancel()
 //	buffer(n | bytes | ints)       a mutable byte buffer that can move between actors (see Buffer)
+//	counter(iterable | dict)       Python's Counter on a Go map (package lib/counter)
+//	array(dtype, n | numbers)      a typed numeric array that can move between actors (package lib/array)
 //	log(*args, level="info")       write to the system's logger
 //	print(*args)                   routed to the host (the logger, or stdout for `murmur run`)
 //
-// Values listed in transfer= must be buffers in the message: they move to
+// Values listed in transfer= must be buffers or arrays in the message: they move to
 // the receiver without a copy, and every handle to them here is detached
 // (see Buffer). A script may define hooks: init(*args) when it starts,
 // receive(msg) per message, stopping() when it stops, main(args) for an

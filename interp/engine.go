@@ -18,6 +18,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/murmur-go/murmur/lib/array"
+	"github.com/murmur-go/murmur/lib/counter"
 	"github.com/murmur-go/murmur/serialize"
 )
 
@@ -123,6 +125,8 @@ func (e *Engine) makePredeclared() starlark.StringDict {
 	addPython(d) // sum, divmod, round, map, filter; min, max, enumerate, sorted as Python's
 	d["json"] = json.Module
 	d["math"] = math.Module
+	d["counter"] = counter.Builtin // lib/counter
+	d["array"] = array.Builtin     // lib/array
 	if e.opts.Clock {
 		d["time"] = time.Module
 	}

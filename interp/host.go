@@ -137,11 +137,12 @@ func instanceOf(thread *starlark.Thread, b *starlark.Builtin) (*Instance, error)
 	return nil, fmt.Errorf("%s: only an actor can call this, not a library's top level", b.Name())
 }
 
-// outgoing is a message being sent: its envelope, and the buffers it moves,
-// which are detached from this actor once the send is under way.
+// outgoing is a message being sent: its envelope, and the values it moves
+// (buffers, arrays), which are detached from this actor once the send is
+// under way.
 type outgoing struct {
 	env   serialize.Envelope
-	moved []*Buffer
+	moved []serialize.Movable
 }
 
 // encode serializes v, naming it root in errors (`msg["cb"]: cannot send a
@@ -158,7 +159,7 @@ func (in *Instance) encode(root string, v starlark.Value, transfer starlark.Valu
 	} else {
 		out.env.Body, out.env.Buffers, err = in.mod.engine.opts.Limits.EncodeStarlarkTransfer(v, list)
 		for _, t := range list {
-			if b, ok := t.(*Buffer); ok && err == nil {
+			if b, ok := t.(serialize.Movable); ok && err == nil {
 				out.moved = append(out.moved, b)
 			}
 		}

@@ -89,7 +89,7 @@ def receive(msg):
 				t.Errorf("sender's buffer after a copy: %q", got)
 			}
 		}},
-		{op: "not a buffer", wantErr: "transfer[0]: a string cannot be transferred; only buffers can"},
+		{op: "not a buffer", wantErr: "transfer[0]: a string cannot be transferred; only buffers and arrays can"},
 		{op: "twice", wantErr: "transfer[1]: the same buffer is listed twice"},
 		{op: "absent", wantErr: "transfer[0]: the buffer is not in the message"},
 		{op: "after move", wantErr: "buffer was transferred to <address $sink>"},

@@ -411,7 +411,7 @@ func (r *reader) skip() error {
 			r.depth--
 			return r.done(saved, "set")
 		}
-		return r.unknownExt(off, typ)
+		return r.skipRegistered(off, typ, n) // lib/array's arrays (ext.go)
 	}
 	return nil
 }

@@ -162,7 +162,7 @@ func (r *reader) goExt(m mode) (any, error) {
 		r.depth--
 		return elems, r.done(saved, "set")
 	}
-	return nil, r.unknownExt(off, typ)
+	return r.goRegistered(off, typ, n, m) // lib/array's arrays (ext.go)
 }
 
 // normalInt returns x as an int64 when it fits, else as a uint64 when it

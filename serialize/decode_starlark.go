@@ -158,5 +158,5 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 		r.depth--
 		return s, r.done(saved, "set")
 	}
-	return nil, r.unknownExt(off, typ)
+	return r.starlarkRegistered(off, typ, n, key) // lib/array's arrays (ext.go)
 }

@@ -30,6 +30,7 @@
 //	address (Address)   ext ExtAddress                   Address
 //	buffer, copied      ext ExtBufferCopy (its bytes)    []byte (a copy)
 //	buffer, moved       ext ExtBuffer (a slot number)    []byte (the moved memory)
+//	array (lib/array)   ext ExtArray (copied), ExtMoved      []float64, []int32, ... (its dtype's)
 //	Sendable values     what their AppendMsgpack writes
 //	anything else       error ErrNotSendable
 //
@@ -59,6 +60,12 @@
 //     ("transferred buffer without an envelope").
 //   - Functions, builtins, modules and every other type are not sendable. A
 //     type defined elsewhere can become sendable by implementing Sendable.
+//   - A package above this one can add an ext type of its own: its values
+//     write the ext in AppendMsgpack, and RegisterExt tells the decoders
+//     how to read it back (lib/array registers ExtArray when imported). A
+//     registered value listed in a transfer that implements
+//     ExtTransferable moves as ExtMoved (its type, a slot, a head), and
+//     its Moved decoder gets the memory without a copy.
 //
 // # Go values
 //

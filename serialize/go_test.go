@@ -336,6 +336,6 @@ func TestDecodeGoIntoErrors(t *testing.T) {
 	checkError(t, l.DecodeGoInto(huge, &ints), serialize.ErrMalformed,
 		"value: malformed message at byte 0: array of 4294967295 elements but 1 bytes left", 0)
 	var p point
-	checkError(t, l.DecodeGoInto(mustHex(t, "81 a1 58 d4 07 00"), &p), serialize.ErrMalformed,
-		`value["X"]: malformed message at byte 3: unknown ext type 7`, 3)
+	checkError(t, l.DecodeGoInto(mustHex(t, "81 a1 58 d4 09 00"), &p), serialize.ErrMalformed,
+		`value["X"]: malformed message at byte 3: unknown ext type 9`, 3)
 }

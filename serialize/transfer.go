@@ -62,7 +62,7 @@ func (l Limits) EncodeStarlarkTransfer(v starlark.Value, transfer []starlark.Val
 	for i, t := range transfer {
 		tv, ok := t.(Transferable)
 		if !ok {
-			return nil, nil, transferError(i, fmt.Sprintf("a %s cannot be transferred; only buffers can", t.Type()))
+			return nil, nil, transferError(i, fmt.Sprintf("a %s cannot be transferred; only buffers and arrays can", t.Type()))
 		}
 		for j := 0; j < i; j++ {
 			if transfer[j] == t {
@@ -120,8 +120,7 @@ func (e *encoder) moved(v Sendable) (done bool, err error) {
 				return true, encodeError(ErrTransfer, "a transferred buffer appears twice in the message")
 			}
 			e.move.used[i] = true
-			e.slot(i)
-			return true, nil
+			return true, e.moveSlot(v, i)
 		}
 	}
 	return false, nil
