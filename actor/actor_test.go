@@ -138,10 +138,14 @@ func TestTwoActorsRunAtOnce(t *testing.T) {
 	}
 	var ra, rb result
 	var errA, errB error
+	// The test is about overlap, not speed: under the race detector on a
+	// busy machine the count can take longer than the default 5 s.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); errA = sys.Request(context.Background(), a, 30000, &ra) }()
-	go func() { defer wg.Done(); errB = sys.Request(context.Background(), b, 30000, &rb) }()
+	go func() { defer wg.Done(); errA = sys.Request(ctx, a, 30000, &ra) }()
+	go func() { defer wg.Done(); errB = sys.Request(ctx, b, 30000, &rb) }()
 	wg.Wait()
 	if errA != nil || errB != nil {
 		t.Fatal(errA, errB)
