@@ -1,0 +1,76 @@
+// Fuzz test of compiling and matching: no input panics, and what the
+// functions answer agrees with itself.
+
+package re
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"go.starlark.net/starlark"
+)
+
+func FuzzRe(f *testing.F) {
+	for _, seed := range [][3]string{
+		{`\w+`, "the quick brown fox", `<\g<0>>`},
+		{`(a)|b`, "abab", `[\1]`},
+		{`x*`, "abxd", "-"},
+		{`\b`, "hi there", "|"},
+		{`(?m)^\s*`, "a\n  b\n", `\n`},
+		{`(?P<y>\d{4})-(?P<m>\d\d)?`, "2024-05 2025-", `\g<m>/\g<y>`},
+		{`a{100000}`, "a", ""},
+		{`(a)\1`, "aa", `\1`},
+		{`é*`, "aéé b\xff", `\0`},
+		{`a*?`, "aa", `\101`},
+		{`(?i)ǅ|$`, "ǆ", `\g<1`},
+		{`[`, "", `\q`},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, pattern, s, tmpl string) {
+		p, err := compile(pattern, 0)
+		if err != nil {
+			var pe *PatternError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "bad pattern") {
+				t.Fatalf("compile(%q): %T %v", pattern, err, err)
+			}
+			return
+		}
+		locs := p.all(s, -1, true)
+		prev := 0
+		for _, l := range locs {
+			if l[0] < prev || l[1] < l[0] || l[1] > len(s) || len(l) != 2*(p.re.NumSubexp()+1) {
+				t.Fatalf("%q in %q: bad match %v after %d", pattern, s, l, prev)
+			}
+			prev = l[1]
+		}
+		tx := text{s: s}
+		if (p.search(tx) == starlark.None) != (len(locs) == 0) {
+			t.Fatalf("%q in %q: search and findall disagree", pattern, s)
+		}
+		if m, ok := p.matchStart(tx).(*Match); ok && m.idx[0] != 0 {
+			t.Fatalf("%q: match at %d", pattern, m.idx[0])
+		}
+		if m, ok := p.fullmatch(tx).(*Match); ok && (m.idx[0] != 0 || m.idx[1] != len(s)) {
+			t.Fatalf("%q: fullmatch spans %v of %d bytes", pattern, m.idx[:2], len(s))
+		}
+		if n := p.findall(tx).Len(); n != len(locs) {
+			t.Fatalf("%q in %q: findall has %d, want %d", pattern, s, n, len(locs))
+		}
+		if n := p.split(tx, 0).Len(); n != len(locs)*(p.re.NumSubexp()+1)+1 {
+			t.Fatalf("%q in %q: split gives %d pieces for %d matches", pattern, s, n, len(locs))
+		}
+		thread := &starlark.Thread{}
+		same, n, err := p.subn(thread, "sub", starlark.String(`\g<0>`), tx, 0)
+		if err != nil || string(same.(starlark.String)) != s || n != len(locs) {
+			t.Fatalf("%q in %q: sub(\\g<0>) = %v, %d, %v", pattern, s, same, n, err)
+		}
+		if _, _, err := p.subn(thread, "sub", starlark.String(tmpl), tx, 0); err != nil {
+			var te *TemplateError
+			if !errors.As(err, &te) {
+				t.Fatalf("template %q: %T %v", tmpl, err, err)
+			}
+		}
+	})
+}
