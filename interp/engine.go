@@ -18,6 +18,11 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/murmur-go/murmur/lib/base64"
+	"github.com/murmur-go/murmur/lib/csv"
+	"github.com/murmur-go/murmur/lib/hashlib"
+	"github.com/murmur-go/murmur/lib/random"
+	"github.com/murmur-go/murmur/lib/re"
 	"github.com/murmur-go/murmur/serialize"
 )
 
@@ -123,6 +128,11 @@ func (e *Engine) makePredeclared() starlark.StringDict {
 	addPython(d) // sum, divmod, round, map, filter; min, max, enumerate, sorted as Python's
 	d["json"] = json.Module
 	d["math"] = math.Module
+	d["re"] = re.Module
+	d["hashlib"] = hashlib.Module
+	d["base64"] = base64.Module
+	d["csv"] = csv.Module
+	d["random"] = random.Module // its generator lives in each instance's thread
 	if e.opts.Clock {
 		d["time"] = time.Module
 	}
