@@ -5,6 +5,8 @@ package re
 
 import (
 	"errors"
+	rsyntax "regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 
@@ -25,6 +27,12 @@ func FuzzRe(f *testing.F) {
 		{`a*?`, "aa", `\101`},
 		{`(?i)ǅ|$`, "ǆ", `\g<1`},
 		{`[`, "", `\q`},
+		{`(?m)^\w+$|\b`, "ab\ncd e\n\nf", ""},
+		{`\B\S*`, "x yz\n\nw", ""},
+		{`(?i)[a-z]*`, "Ab\ncD", ""},
+		{`^\w|\w$`, "ab\ncd", ""},
+		{`(?i)[a-zé]+`, "Éa\xffBé ǅ", ""},
+		{`([^\s,]+)`, "a,b  c\u00a0d", `<\1>`},
 	} {
 		f.Add(seed[0], seed[1], seed[2])
 	}
@@ -37,7 +45,29 @@ func FuzzRe(f *testing.F) {
 			}
 			return
 		}
+		if tree, err := rsyntax.Parse(pattern, rsyntax.Perl); err == nil {
+			if prog, err := rsyntax.Compile(tree.Simplify()); err == nil && len(prog.Inst) > 5000 {
+				return // slow to match (time grows with the program), and not more telling
+			}
+		}
 		locs := p.all(s, -1, true)
+		if p.run != nil { // the scan finds what regexp does
+			for _, n := range []int{-1, 1, 2} {
+				if got, want := p.run.all(s, n), p.allIn(s, -1, true); !sameMatches(got, want, n) {
+					t.Fatalf("%q in %q, n=%d: scan %v, regexp %v", pattern, s, n, got, want)
+				}
+			}
+		}
+		if p.blockSize() > 0 { // blocks of lines find what the whole text does, even tiny blocks
+			whole := p.allIn(s, -1, true)
+			for _, size := range []int{1, 3, 16} {
+				for _, n := range []int{-1, 1, 2} {
+					if got, want := p.allBy(s, n, true, size), whole; !sameMatches(got, want, n) {
+						t.Fatalf("%q in %q by blocks of %d, n=%d: %v, whole: %v", pattern, s, size, n, got, want)
+					}
+				}
+			}
+		}
 		prev := 0
 		for _, l := range locs {
 			if l[0] < prev || l[1] < l[0] || l[1] > len(s) || len(l) != 2*(p.re.NumSubexp()+1) {
@@ -73,4 +103,12 @@ func FuzzRe(f *testing.F) {
 			}
 		}
 	})
+}
+
+// sameMatches reports whether got is the first n of want (all when n < 0).
+func sameMatches(got, want [][]int, n int) bool {
+	if n >= 0 && len(want) > n {
+		want = want[:n]
+	}
+	return slices.EqualFunc(got, want, slices.Equal)
 }

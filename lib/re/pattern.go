@@ -54,18 +54,17 @@ func quote(s string) string {
 // immutable and safe for concurrent use: one cached Pattern serves every
 // interpreter that uses its source.
 type Pattern struct {
-	src   string
-	flags int
-	re    *regexp.Regexp // unanchored, for search and the rest
+	src      string
+	flags    int
+	re       *regexp.Regexp // unanchored, for search and the rest
+	anchored *regexp.Regexp // \A(?:src), for match
+	full     *regexp.Regexp // \A(?:src)\z, for fullmatch
+	after    *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips; nil unless nullable
+	nullable bool           // whether it may match the empty string
+	run      *classRun      // set when the pattern is a run of one class: the fast path
 
-	anchorOnce sync.Once
-	anchored   *regexp.Regexp // \A(?:src), for match
-	fullOnce   sync.Once
-	full       *regexp.Regexp // \A(?:src)\z, for fullmatch
-
-	nullable  bool // whether it may match the empty string
-	afterOnce sync.Once
-	after     *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips
+	chunkOnce sync.Once
+	chunk     int // the size of the blocks of lines a big text is matched in; 0: whole
 }
 
 var (
@@ -80,18 +79,44 @@ func compile(src string, flags int) (*Pattern, error) {
 			Msg: fmt.Sprintf("unsupported flags %#x: re supports IGNORECASE, MULTILINE, DOTALL and ASCII (VERBOSE, LOCALE and UNICODE are not)", bad)}
 	}
 	prefix := flagPrefix(flags)
-	re, err := regexp.Compile(prefix + pythonEscapes(src))
+	body, quoted := pythonEscapes(src)
+	re, err := regexp.Compile(prefix + body)
 	if err != nil {
 		return nil, patternError(src, prefix, err)
 	}
 	if err := checkNames(src, re.SubexpNames()); err != nil {
 		return nil, err
 	}
-	tree, err := rsyntax.Parse(prefix+pythonEscapes(src), rsyntax.Perl)
+	tree, err := rsyntax.Parse(prefix+body, rsyntax.Perl)
 	if err != nil {
 		return nil, patternError(src, prefix, err) // regexp parsed it: not reached
 	}
-	return &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree)}, nil
+	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree)}
+	// The variants put src in a non-capturing group, which keeps its group
+	// numbers; a \Q that src leaves open is closed first, or it would quote
+	// the group's ")".
+	if quoted {
+		body += `\E`
+	}
+	variant := func(before, after string) (*regexp.Regexp, error) {
+		re, err := regexp.Compile(prefix + before + body + after)
+		if err != nil {
+			return nil, &PatternError{Pattern: src, Pos: -1, Msg: "cannot be anchored: " + err.Error(), Err: err}
+		}
+		return re, nil
+	}
+	if p.anchored, err = variant(`\A(?:`, `)`); err != nil {
+		return nil, err
+	}
+	if p.full, err = variant(`\A(?:`, `)\z`); err != nil {
+		return nil, err
+	}
+	if p.nullable {
+		if p.after, err = variant(`\A(?s:.)(?:`, `)`); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 // flagPrefix returns the RE2 flag group for Python's flags.
@@ -112,21 +137,40 @@ func flagPrefix(flags int) string {
 	return "(?" + f + ")"
 }
 
-// pythonEscapes rewrites Python's \Z (end of text) as RE2's \z; the length
-// is unchanged, so positions in errors stay those of src.
-func pythonEscapes(src string) string {
-	i := strings.Index(src, `\Z`)
-	if i < 0 {
-		return src
+// pythonEscapes rewrites Python's \Z (end of text) as RE2's \z, outside
+// RE2's \Q...\E quotes, and reports whether src ends inside such a quote.
+// The length is unchanged, so positions in errors stay those of src.
+func pythonEscapes(src string) (string, bool) {
+	if !strings.Contains(src, `\`) {
+		return src, false
 	}
-	b := []byte(src)
-	for i := 0; i < len(b)-1; i++ {
-		if b[i] == '\\' {
-			if b[i+1] == 'Z' {
-				b[i+1] = 'z'
-			}
-			i++ // skip the escaped character, so \\Z stays a backslash and Z
+	var b []byte // a copy once something changes
+	for i := 0; i+1 < len(src); i++ {
+		if src[i] != '\\' {
+			continue
 		}
+		switch src[i+1] {
+		case 'Z':
+			if b == nil {
+				b = []byte(src)
+			}
+			b[i+1] = 'z'
+		case 'Q':
+			k := strings.Index(src[i+2:], `\E`)
+			if k < 0 {
+				return orig(b, src), true
+			}
+			i += 2 + k // at the \E
+		}
+		i++ // past the escaped character
+	}
+	return orig(b, src), false
+}
+
+// orig returns b as a string, or src when b is nil.
+func orig(b []byte, src string) string {
+	if b == nil {
+		return src
 	}
 	return string(b)
 }
@@ -140,7 +184,7 @@ func patternError(src, prefix string, err error) error {
 	}
 	e := &PatternError{Pattern: src, Pos: -1, Msg: string(se.Code), Err: err}
 	expr := strings.TrimPrefix(se.Expr, prefix)
-	translated := pythonEscapes(src) // what regexp saw, the same length as src
+	translated, _ := pythonEscapes(src) // what regexp saw, the same length as src
 	if expr != "" && expr != translated {
 		if i := strings.Index(translated, expr); i >= 0 && strings.LastIndex(translated, expr) == i {
 			e.Pos = i
@@ -183,32 +227,6 @@ func isIdent(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// anchoredRe returns the pattern anchored at the start of the text.
-func (p *Pattern) anchoredRe() *regexp.Regexp {
-	p.anchorOnce.Do(func() { p.anchored = mustAnchor(p, `\A(?:`, `)`) })
-	return p.anchored
-}
-
-// fullRe returns the pattern anchored at both ends of the text.
-func (p *Pattern) fullRe() *regexp.Regexp {
-	p.fullOnce.Do(func() { p.full = mustAnchor(p, `\A(?:`, `)\z`) })
-	return p.full
-}
-
-// afterRe returns the pattern preceded by one character, which it matches
-// anchored: matched from the character before a position, it finds what
-// the pattern matches there with the right context for ^, \b and \B.
-func (p *Pattern) afterRe() *regexp.Regexp {
-	p.afterOnce.Do(func() { p.after = mustAnchor(p, `\A(?s:.)(?:`, `)`) })
-	return p.after
-}
-
-// mustAnchor compiles p wrapped in a non-capturing group: as p compiled, its
-// parentheses balance and the group numbers stay the same.
-func mustAnchor(p *Pattern, before, after string) *regexp.Regexp {
-	return regexp.MustCompile(flagPrefix(p.flags) + before + pythonEscapes(p.src) + after)
 }
 
 // String returns the pattern as Python shows it: re.compile("a+", flags).
@@ -288,17 +306,24 @@ func (t text) value(s string) starlark.Value {
 
 // search returns the first match anywhere in t, or None.
 func (p *Pattern) search(t text) starlark.Value {
-	return p.matchWith(p.re, t)
+	if p.run == nil && (len(t.s) <= blockSize || p.blockSize() == 0) {
+		return p.matchWith(p.re, t)
+	}
+	locs := p.all(t.s, 1, true)
+	if len(locs) == 0 {
+		return starlark.None
+	}
+	return &Match{p: p, t: t, idx: locs[0]}
 }
 
 // matchStart returns a match at the start of t, or None.
 func (p *Pattern) matchStart(t text) starlark.Value {
-	return p.matchWith(p.anchoredRe(), t)
+	return p.matchWith(p.anchored, t)
 }
 
 // fullmatch returns a match of all of t, or None.
 func (p *Pattern) fullmatch(t text) starlark.Value {
-	return p.matchWith(p.fullRe(), t)
+	return p.matchWith(p.full, t)
 }
 
 func (p *Pattern) matchWith(re *regexp.Regexp, t text) starlark.Value {
@@ -312,6 +337,13 @@ func (p *Pattern) matchWith(re *regexp.Regexp, t text) starlark.Value {
 // findall returns the matches in t: strings when the pattern has at most
 // one group (the group's text when it has one), else tuples of groups.
 func (p *Pattern) findall(t text) *starlark.List {
+	if p.run != nil { // a string per run, whether in a group or not
+		n := 0
+		p.run.each(t.s, -1, func(int, int) { n++ }) // a list of the right size at once: less for the GC
+		out := make([]starlark.Value, 0, n)
+		p.run.each(t.s, -1, func(start, end int) { out = append(out, t.value(t.s[start:end])) })
+		return starlark.NewList(out)
+	}
 	ng := p.re.NumSubexp()
 	if ng == 0 {
 		locs := p.all(t.s, -1, false)

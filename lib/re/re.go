@@ -31,13 +31,17 @@
 //
 // # Linear time
 //
-// RE2 matches in time linear in the length of the text (times the size of
-// the pattern), whatever the pattern: no pattern makes a script hang a core,
-// as (a+)+$ can in engines that backtrack. The price is what RE2 leaves out:
+// RE2 matches in time linear in the length of the text, times the size of
+// the pattern, whatever the pattern: no pattern makes a script hang a core,
+// as (a+)+$ does in engines that backtrack (there, a line of 30 a's takes
+// minutes; here, microseconds). The price is what RE2 leaves out:
 // backreferences (\1 in a pattern), lookahead and lookbehind ((?=...),
 // (?<=...)), possessive quantifiers and atomic groups; such a pattern fails
 // to compile with an error saying so. Repeat counts above 1000 are refused
-// too, so re.compile("a{100000}") is an error, not a huge program.
+// too, so re.compile("a{100000}") is an error, not a huge program. A match
+// in progress is not interrupted by max_steps or message_timeout, which act
+// between builtins: a huge pattern (thousands of repeats) over megabytes
+// of text still takes its time.
 //
 // # Where it differs from Python
 //
@@ -52,6 +56,16 @@
 //     pos or endpos (slice the string instead: slicing does not copy).
 //   - re.VERBOSE and (?#...) comments are not supported; flags go in
 //     flags= or inline ((?i), (?m), (?s), (?U) for lazy-by-default).
+//
+// # Speed
+//
+// A pattern that is one character class repeated, the tokenizers of text
+// jobs ([a-z]+, \w+, \S+, (\d+), [^,\n]+), is found by a plain scan:
+// findall over a text runs at about three times CPython's speed. Other
+// patterns run on Go's regexp, about half as fast as CPython's engine on
+// text; over a big text, one that cannot match a newline and has no \A or
+// \z (nor ^ or $ without re.MULTILINE) is matched a block of lines at a
+// time, with the same results, 1.2 to 1.5 times faster than whole.
 //
 // # Cache and concurrency
 //

@@ -170,6 +170,10 @@ var differences = []struct{ expr, want string }{
 	{`re.search(r"x\Z", "ax").span()`, `(1, 2)`},
 	{`re.search(r"\\Z", "a\\Z").span()`, `(1, 3)`},
 	{`re.compile("(?<y>\\d+)").groupindex`, `{"y": 1}`},
+	{`re.match(r"\Q)", ")x").span()`, `(0, 1)`}, // RE2's \Q...\E quotes, to the end when \E is missing
+	{`re.fullmatch(r"a\Q.*", "a.*") != None`, `True`},
+	{`re.search(r"\Q\Z\E", "a\\Z").span()`, `(1, 3)`},
+	{`re.findall(r"\Q\Z", "\\Z\\Z")`, `["\\Z", "\\Z"]`},
 }
 
 func TestDifferences(t *testing.T) {
