@@ -27,6 +27,8 @@ func FuzzRe(f *testing.F) {
 		{`a*?`, "aa", `\101`},
 		{`(?i)ǅ|$`, "ǆ", `\g<1`},
 		{`[`, "", `\q`},
+		{`[)(]\(\Q)(\E[[:alpha:]\]]()a)`, "", ""},
+		{`[]a](b`, "", ""},
 		{`(?m)^\w+$|\b`, "ab\ncd e\n\nf", ""},
 		{`\B\S*`, "x yz\n\nw", ""},
 		{`(?i)[a-z]*`, "Ab\ncD", ""},
@@ -42,6 +44,11 @@ func FuzzRe(f *testing.F) {
 			var pe *PatternError
 			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "bad pattern") {
 				t.Fatalf("compile(%q): %T %v", pattern, err, err)
+			}
+			var se *rsyntax.Error
+			if errors.As(err, &se) && (se.Code == rsyntax.ErrMissingParen || se.Code == rsyntax.ErrUnexpectedParen) &&
+				(pe.Pos < 0 || pe.Pos >= len(pattern) || !strings.ContainsRune("()", rune(pattern[pe.Pos]))) {
+				t.Fatalf("compile(%q): %v: not at a parenthesis", pattern, err)
 			}
 			return
 		}

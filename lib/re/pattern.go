@@ -192,6 +192,12 @@ func patternError(src, prefix string, err error) error {
 		}
 		e.Msg += ": " + expr
 	}
+	switch se.Code {
+	case rsyntax.ErrMissingParen, rsyntax.ErrUnexpectedParen:
+		e.Pos = parenFault(translated)
+	case rsyntax.ErrTrailingBackslash:
+		e.Pos = len(src) - 1
+	}
 	switch {
 	case strings.HasPrefix(expr, "(?=") || strings.HasPrefix(expr, "(?!") || strings.HasPrefix(expr, "(?<=") || strings.HasPrefix(expr, "(?<!"):
 		e.Msg += " (lookaround is not supported: RE2 matches in linear time)"
@@ -199,6 +205,65 @@ func patternError(src, prefix string, err error) error {
 		e.Msg += " (backreferences are not supported: RE2 matches in linear time)"
 	}
 	return e
+}
+
+// parenFault returns the offset of the first ")" that closes nothing, else
+// of the last "(" left open, else -1. Escapes, \Q...\E quotes and
+// character classes are skipped, as regexp's parser skips them.
+func parenFault(s string) int {
+	var open []int
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			if strings.HasPrefix(s[i:], `\Q`) {
+				k := strings.Index(s[i+2:], `\E`)
+				if k < 0 {
+					i = len(s)
+					continue
+				}
+				i += 2 + k
+			}
+			i++
+		case '[':
+			i = classEnd(s, i)
+		case '(':
+			open = append(open, i)
+		case ')':
+			if len(open) == 0 {
+				return i
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	if len(open) > 0 {
+		return open[len(open)-1]
+	}
+	return -1
+}
+
+// classEnd returns the offset of the "]" that ends the class opened at
+// s[i], or len(s).
+func classEnd(s string, i int) int {
+	j := i + 1
+	if j < len(s) && s[j] == '^' {
+		j++
+	}
+	if j < len(s) && s[j] == ']' { // a "]" first is a character
+		j++
+	}
+	for ; j < len(s); j++ {
+		switch {
+		case s[j] == '\\':
+			j++
+		case strings.HasPrefix(s[j:], "[:"):
+			if k := strings.Index(s[j+2:], ":]"); k >= 0 {
+				j += 2 + k + 1
+			}
+		case s[j] == ']':
+			return j
+		}
+	}
+	return len(s)
 }
 
 // checkNames rejects what Python rejects and RE2 allows: a group name used
