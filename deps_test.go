@@ -13,10 +13,7 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur":           {},
 	"github.com/murmur-go/murmur/serialize": {"go.starlark.net/", "github.com/vmihailenco/msgpack/v5", "github.com/vmihailenco/msgpack/v5/"},
 	"github.com/murmur-go/murmur/interp":    {"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/"},
-	// lib/*: Go-native modules scripts use; serialize for their ext types.
-	"github.com/murmur-go/murmur/lib/array":   {"go.starlark.net/", "github.com/murmur-go/murmur/serialize"},
-	"github.com/murmur-go/murmur/lib/counter": {"go.starlark.net/", "github.com/murmur-go/murmur/serialize"},
-	"github.com/murmur-go/murmur/mailbox":     {"github.com/asynkron/protoactor-go/actor", "github.com/murmur-go/murmur/serialize"},
+	"github.com/murmur-go/murmur/mailbox":   {"github.com/asynkron/protoactor-go/actor", "github.com/murmur-go/murmur/serialize"},
 	// actor is also where nodes live (DESIGN.md allows remote/ "or a clearly
 	// named part of actor/"): protoactor's remote and its gRPC transport.
 	"github.com/murmur-go/murmur/actor": {"github.com/asynkron/protoactor-go/actor", "go.starlark.net/starlark",
@@ -32,7 +29,17 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"},
+	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
+	"github.com/murmur-go/murmur/lib/re":      libDeps,
+	"github.com/murmur-go/murmur/lib/hashlib": libDeps,
+	"github.com/murmur-go/murmur/lib/base64":  libDeps,
+	"github.com/murmur-go/murmur/lib/csv":     libDeps,
+	"github.com/murmur-go/murmur/lib/random":  libDeps,
+	"github.com/murmur-go/murmur/lib/array":   libDeps,
+	"github.com/murmur-go/murmur/lib/counter": libDeps,
 }
+
+var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize"}
 
 // public is what examples may import: the public API only.
 var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",

@@ -63,8 +63,10 @@
 // receive(msg) per message, stopping() when it stops, main(args) for an
 // application.
 //
-// plus Starlark's json and math modules, and time when [Options.Clock] grants
-// a clock. Scripts use a Python-like dialect (while loops, recursion, sets,
+// plus the modules of murmur's lib folder (re, hashlib, base64, csv and
+// random, whose generator lives in each instance's thread), Starlark's
+// json and math modules, and time when [Options.Clock] grants a clock.
+// Scripts use a Python-like dialect (while loops, recursion, sets,
 // top-level control flow and global reassignment) unless [Options.Strict] is
 // set. A script sees no file, network, environment or clock unless the host
 // adds a builtin that provides it ([Options.Builtins]); such builtins are

@@ -19,7 +19,12 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/murmur-go/murmur/lib/array"
+	"github.com/murmur-go/murmur/lib/base64"
 	"github.com/murmur-go/murmur/lib/counter"
+	"github.com/murmur-go/murmur/lib/csv"
+	"github.com/murmur-go/murmur/lib/hashlib"
+	"github.com/murmur-go/murmur/lib/random"
+	"github.com/murmur-go/murmur/lib/re"
 	"github.com/murmur-go/murmur/serialize"
 )
 
@@ -127,6 +132,11 @@ func (e *Engine) makePredeclared() starlark.StringDict {
 	d["math"] = math.Module
 	d["counter"] = counter.Builtin // lib/counter
 	d["array"] = array.Builtin     // lib/array
+	d["re"] = re.Module
+	d["hashlib"] = hashlib.Module
+	d["base64"] = base64.Module
+	d["csv"] = csv.Module
+	d["random"] = random.Module // its generator lives in each instance's thread
 	if e.opts.Clock {
 		d["time"] = time.Module
 	}
