@@ -71,6 +71,7 @@ var ErrT1Unavailable = errors.New("bench: T1 side unavailable")
 // T1Result is one run of the job.
 type T1Result struct {
 	Elapsed time.Duration // the job: loading the app, the pool, map, merge and report
+	CPU     time.Duration // CPU time (user and system, every thread or process) in that time; zero where unknown
 	Output  string        // what it printed
 	Variant T1Variant     // the murmur script that ran (T1Strings or T1Re); zero for Python
 }
@@ -113,18 +114,18 @@ func T1Murmur(ctx context.Context, c T1Corpus, k int, v T1Variant) (T1Result, er
 	}
 	ctx, cancel := withDeadline(ctx)
 	defer cancel()
-	start := time.Now()
+	start, cpu := time.Now(), processCPU()
 	mod, err := sys.Load(map[T1Variant]string{T1Strings: "main.star", T1Re: "main_re.star"}[v])
 	if err == nil {
 		err = sys.Run(ctx, mod, []string{".", strconv.Itoa(k)})
 	}
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpu
 	if err != nil {
 		return T1Result{}, fmt.Errorf("bench: T1 murmur (%s, %d workers): %w", v, k, err)
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	return T1Result{Elapsed: elapsed, Output: out.String(), Variant: v}, nil
+	return T1Result{Elapsed: elapsed, CPU: cpu, Output: out.String(), Variant: v}, nil
 }
 
 // t1Pick resolves T1Auto, and checks that T1Re's modules are predeclared:

@@ -227,8 +227,8 @@ func TestT1Python(t *testing.T) {
 		if err := want.Check("python "+string(e), r.Output); err != nil {
 			t.Error(err)
 		}
-		if r.Elapsed <= 0 {
-			t.Errorf("%s: elapsed %v", e, r.Elapsed)
+		if r.Elapsed <= 0 || r.CPU <= 0 {
+			t.Errorf("%s: elapsed %v, CPU %v", e, r.Elapsed, r.CPU)
 		}
 	}
 	if _, err := bench.T1Python(ctx, c, 1, bench.T1Processes, "no-such-python-here"); !errors.Is(err, bench.ErrT1NoPython) {
@@ -268,7 +268,7 @@ func BenchmarkT1LogJob(b *testing.B) {
 	}
 	for _, k := range ks {
 		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
-			var m, p float64 // seconds, all iterations
+			var m, p, mcpu, pcpu float64 // seconds, all iterations
 			python := true
 			for range b.N {
 				r, err := bench.T1Murmur(b.Context(), c, k, variant)
@@ -278,7 +278,7 @@ func BenchmarkT1LogJob(b *testing.B) {
 				if err := want.Check("murmur "+r.Variant.String(), r.Output); err != nil {
 					b.Fatal(err)
 				}
-				m += r.Elapsed.Seconds()
+				m, mcpu = m+r.Elapsed.Seconds(), mcpu+r.CPU.Seconds()
 				if !python {
 					continue
 				}
@@ -294,14 +294,17 @@ func BenchmarkT1LogJob(b *testing.B) {
 				if err := want.Check("python", r.Output); err != nil {
 					b.Fatal(err)
 				}
-				p += r.Elapsed.Seconds()
+				p, pcpu = p+r.Elapsed.Seconds(), pcpu+r.CPU.Seconds()
 			}
 			b.ReportMetric(m*1e9/float64(b.N), "ns/op")
 			b.ReportMetric(m/float64(b.N), "murmur-s")
+			b.ReportMetric(mcpu/float64(b.N), "murmur-cpu-s")
 			b.ReportMetric(float64(c.Bytes)*float64(b.N)/m/1e6, "murmur-MB/s")
 			if python {
 				b.ReportMetric(p/float64(b.N), "python-s")
+				b.ReportMetric(pcpu/float64(b.N), "python-cpu-s")
 				b.ReportMetric(m/p, "murmur/python")
+				b.ReportMetric(mcpu/pcpu, "cpu-murmur/python")
 			}
 		})
 	}

@@ -5,6 +5,7 @@
 package bench
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -399,11 +400,16 @@ func T1Expected(ctx context.Context, c T1Corpus) (T1Answer, error) {
 					continue
 				}
 				p.paths, p.bytes = make(map[string]int), make(map[string]int)
-				for _, m := range t1LineRE.FindAllSubmatch(b, -1) {
-					p.requests++
-					p.paths[string(m[1])]++
-					n, _ := strconv.Atoi(string(m[3])) // "-" counts 0
-					p.bytes[string(m[2])] += n
+				// A line at a time: no match spans lines, and on a short
+				// input Go's regexp runs its backtracker, 2-3 times faster
+				// here than the NFA it runs on a whole file.
+				for line := range bytes.Lines(b) {
+					for _, m := range t1LineRE.FindAllSubmatch(line, -1) {
+						p.requests++
+						p.paths[string(m[1])]++
+						n, _ := strconv.Atoi(string(m[3])) // "-" counts 0
+						p.bytes[string(m[2])] += n
+					}
 				}
 			}
 		})

@@ -40,7 +40,8 @@ const t1Unavailable = 3
 // time it measured itself (from listing the files to the report, pool
 // start and stop included; the interpreter's start is not). It fails with
 // ErrT1NoPython when python is not found, and ErrT1Unavailable when this
-// Python lacks the executor.
+// Python lacks the executor. Its CPU time is the whole process's with its
+// workers, the interpreter's start included.
 func T1Python(ctx context.Context, c T1Corpus, k int, e T1Executor, python string) (T1Result, error) {
 	if k < 1 {
 		return T1Result{}, fmt.Errorf("bench: T1 python: %d workers; want at least 1", k)
@@ -72,7 +73,10 @@ func T1Python(ctx context.Context, c T1Corpus, k int, e T1Executor, python strin
 	if err != nil {
 		return T1Result{}, fmt.Errorf("bench: T1 python (%s, %d workers): %w", e, k, err)
 	}
-	return T1Result{Elapsed: elapsed, Output: stdout.String()}, nil
+	// The process's CPU time holds its workers', which it waited for; and
+	// also the interpreter's start (tens of milliseconds).
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return T1Result{Elapsed: elapsed, CPU: cpu, Output: stdout.String()}, nil
 }
 
 // PythonVersion returns python's version ("3.11.7"), or an error wrapping

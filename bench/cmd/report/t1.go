@@ -86,6 +86,10 @@ type t1Row struct {
 	Ratio      num    `json:"ratio"` // median over runs of murmur ÷ Python
 	MurmurRuns []num  `json:"murmur_runs"`
 	PythonRuns []num  `json:"python_runs"`
+	// CPU time, user and system: murmur's process; Python's, its workers included
+	MurmurCPU num `json:"murmur_cpu_s"`
+	PythonCPU num `json:"python_cpu_s"`
+	CPURatio  num `json:"cpu_ratio"` // median over runs of murmur ÷ Python
 }
 
 // measureT1 generates (or finds) the corpus and runs the job runs times:
@@ -114,14 +118,19 @@ func measureT1(ctx context.Context, cfg t1Config, runs int) (*t1Report, error) {
 		k int
 		e bench.T1Executor // "" where there is no Python
 	}
-	rows := make(map[key]*row)
+	rows := make(map[key]*[2]row) // seconds, CPU seconds
 	var order []key
-	add := func(at key, murmur, python float64) {
+	add := func(at key, murmur bench.T1Result, python *bench.T1Result) {
 		if rows[at] == nil {
-			rows[at] = &row{}
+			rows[at] = new([2]row)
 			order = append(order, at)
 		}
-		rows[at].add(murmur, python)
+		p, pcpu := math.NaN(), math.NaN()
+		if python != nil {
+			p, pcpu = python.Elapsed.Seconds(), python.CPU.Seconds()
+		}
+		rows[at][0].add(murmur.Elapsed.Seconds(), p)
+		rows[at][1].add(murmur.CPU.Seconds(), pcpu)
 	}
 	for i := range runs {
 		progress("  T1 run %d of %d", i+1, runs)
@@ -136,7 +145,7 @@ func measureT1(ctx context.Context, cfg t1Config, runs int) (*t1Report, error) {
 			}
 			rep.Variant = m.Variant.String()
 			if len(executors) == 0 {
-				add(key{k, ""}, m.Elapsed.Seconds(), math.NaN())
+				add(key{k, ""}, m, nil)
 			}
 			for _, e := range executors {
 				progress("  T1 Python %s, %d workers", e, k)
@@ -152,14 +161,15 @@ func measureT1(ctx context.Context, cfg t1Config, runs int) (*t1Report, error) {
 				if err := want.Check("python "+string(e), p.Output); err != nil {
 					return nil, err
 				}
-				add(key{k, e}, m.Elapsed.Seconds(), p.Elapsed.Seconds())
+				add(key{k, e}, m, &p)
 			}
 		}
 	}
 	for _, at := range order {
-		s := rows[at].summary()
+		s, cpu := rows[at][0].summary(), rows[at][1].summary()
 		rep.Rows = append(rep.Rows, t1Row{K: at.k, Executor: t1ExecutorName(at.e), Murmur: s.Murmur, Python: s.Protoactor,
-			Ratio: s.Ratio, MurmurRuns: s.MurmurRuns, PythonRuns: s.ProtoRuns})
+			Ratio: s.Ratio, MurmurRuns: s.MurmurRuns, PythonRuns: s.ProtoRuns,
+			MurmurCPU: cpu.Murmur, PythonCPU: cpu.Protoactor, CPURatio: cpu.Ratio})
 	}
 	return rep, nil
 }
@@ -180,11 +190,13 @@ func (rep *t1Report) print(w io.Writer) {
 	fmt.Fprintf(w, "\nT1 log job: %d files, %s (%s), %s requests; murmur's script: %s; %s; medians of %d runs; ratio = murmur ÷ Python, median of the per-run ratios\n\n",
 		rep.Files, value(float64(rep.Bytes)/(1<<20), "MiB"), rep.Corpus, count(rep.Requests),
 		rep.Variant, rep.Python, rep.Runs)
-	fmt.Fprintln(w, "| k | Python pool | murmur | Python | murmur ÷ Python | target |")
-	fmt.Fprintln(w, "| -: | --- | ---: | ---: | ---: | --- |")
+	fmt.Fprintln(w, "| k | Python pool | murmur | Python | murmur ÷ Python | target | murmur CPU | Python CPU | CPU ÷ |")
+	fmt.Fprintln(w, "| -: | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
 	for _, r := range rep.Rows {
-		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | ≤ 1 |\n", r.K, r.Executor, seconds(r.Murmur), seconds(r.Python), ratio(float64(r.Ratio)))
+		fmt.Fprintf(w, "| %d | %s | %s | %s | %s | ≤ 1 | %s | %s | %s |\n", r.K, r.Executor, seconds(r.Murmur), seconds(r.Python),
+			ratio(float64(r.Ratio)), seconds(r.MurmurCPU), seconds(r.PythonCPU), ratio(float64(r.CPURatio)))
 	}
+	fmt.Fprintln(w, "\nCPU: user and system time, murmur's process and Python's with its workers (its interpreter's start included); less sensitive than seconds to other load on the machine.")
 	for _, n := range rep.Notes {
 		fmt.Fprintf(w, "\n%s", n)
 	}
