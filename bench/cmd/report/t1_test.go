@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
@@ -48,6 +49,28 @@ func TestT1Report(t *testing.T) {
 		t.Error(err)
 	}
 	t.Log("\n" + out.String())
+}
+
+// TestT1NoPython: without a Python, murmur's side runs alone, with a note.
+func TestT1NoPython(t *testing.T) {
+	cfg := t1Config{corpus: bench.T1Options{Files: 2, FileSize: 16 << 10, Dir: t.TempDir()}, ks: []int{2},
+		variant: bench.T1Auto, python: "no-such-python-here"}
+	rep, err := measureT1(context.Background(), cfg, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 1 || rep.Rows[0].Murmur <= 0 || !math.IsNaN(float64(rep.Rows[0].Python)) || len(rep.Notes) != 1 ||
+		!strings.Contains(rep.Notes[0], "Python side skipped") {
+		t.Errorf("report without Python: %+v", rep)
+	}
+	if b, err := json.Marshal(rep); err != nil || !strings.Contains(string(b), `"python_s":null`) {
+		t.Errorf("JSON: %s, %v", b, err)
+	}
+	var out bytes.Buffer
+	rep.print(&out)
+	if !strings.Contains(out.String(), "| 2 | – |") {
+		t.Errorf("table:\n%s", out.String())
+	}
 }
 
 func TestT1Flags(t *testing.T) {
