@@ -27,6 +27,10 @@
 //   - W2R and W3R: W2 and W3 between two processes over loopback, murmur
 //     nodes beside raw protoactor remote (remote.go: StartNode, then the
 //     Remote functions); not in the default report (-only R).
+//   - T1 log job: T1Generate writes (or finds) a generated web-server log,
+//     T1Murmur runs the application script of bench/t1 over it and
+//     T1Python the same job in Python; each answer must equal T1Expected,
+//     computed in Go. Not in the default report (-only T1).
 //
 // The scripts are in Scripts. In the benchmarks, ns/op is the time of one
 // unit of work (an actor spawned, a round trip, a message, k runs of

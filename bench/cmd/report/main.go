@@ -68,24 +68,40 @@ func main() {
 		Go:         runtime.Version(),
 		Runs:       o.runs,
 	}
-	rows, err := measure(ctx, o)
+	t1, err := runT1(ctx, o) // T1 runs only when named (t1.go)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "report:", err)
 		os.Exit(1)
 	}
-	for _, r := range rows {
-		rep.Rows = append(rep.Rows, r.summary())
+	if t1 == nil || len(o.only) > 1 {
+		delete(o.only, "T1")
+		rows, err := measure(ctx, o)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "report:", err)
+			os.Exit(1)
+		}
+		for _, r := range rows {
+			rep.Rows = append(rep.Rows, r.summary())
+		}
 	}
 	if o.asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(rep); err != nil {
+		if err := enc.Encode(struct {
+			report
+			T1 *t1Report `json:"t1,omitempty"`
+		}{rep, t1}); err != nil {
 			fmt.Fprintln(os.Stderr, "report:", err)
 			os.Exit(1)
 		}
 		return
 	}
-	rep.print(os.Stdout)
+	if len(rep.Rows) > 0 {
+		rep.print(os.Stdout)
+	}
+	if t1 != nil {
+		t1.print(os.Stdout)
+	}
 }
 
 // cpuModel returns the first "model name" of /proc/cpuinfo, or "unknown".
