@@ -14,9 +14,9 @@ import (
 
 // row is one figure of the table: a measurement of each side per run.
 type row struct {
-	ID     string             // the workload: W1 ... W5
+	ID     string             // the workload: W1 ... W7
 	Figure string             // what is measured
-	Unit   string             // "/s", "B", "ms", "µs" or "×"
+	Unit   string             // "/s", "B", "ms", "µs", "×", or "" for a count
 	Target string             // BENCHMARKS.md's target, in words
 	Meets  func(float64) bool // whether murmur's median meets the target; nil for none
 	murmur []float64
@@ -172,6 +172,9 @@ func value(v float64, unit string) string {
 		return count(int(math.Round(v))) + " B"
 	case "×":
 		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	if unit == "" {
+		return count(int(math.Round(v)))
 	}
 	if v >= 100 {
 		return count(int(math.Round(v))) + " " + unit
