@@ -111,7 +111,7 @@ func NewSystem(cfg Config) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &System{cfg: cfg, logger: logger, engine: engine, group: new(mailbox.Group), done: make(chan struct{})}
+	s := &System{cfg: cfg, logger: logger, engine: engine, group: &mailbox.Group{Pool: true}, done: make(chan struct{})}
 	s.proto = proto.NewActorSystem(
 		proto.WithLoggerFactory(func(*proto.ActorSystem) *slog.Logger {
 			return slog.New(warnOnly{logger.Handler()}).With("lib", "protoactor")

@@ -19,6 +19,7 @@ import (
 	proto "github.com/asynkron/protoactor-go/actor"
 
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/mailbox"
 	"github.com/murmur-go/murmur/serialize"
 )
 
@@ -169,6 +170,12 @@ def receive(msg):
 `)},
 }
 
+// Mailbox is the mailbox configuration of murmur's actors in every
+// workload (actor.Config.Mailbox). The zero value is murmur's default; the
+// report's -linger and the benchmarks' -linger flag set its Linger, to
+// compare scheduling choices in one run.
+var Mailbox mailbox.Config
+
 // murmurSystem is a murmur system running Scripts, with messages up to
 // maxBytes (zero means serialize's default).
 type murmurSystem struct {
@@ -176,7 +183,7 @@ type murmurSystem struct {
 }
 
 func newMurmur(maxBytes int) (murmurSystem, error) {
-	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Limits: serialize.Limits{MaxBytes: maxBytes}})
+	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Limits: serialize.Limits{MaxBytes: maxBytes}, Mailbox: Mailbox})
 	return murmurSystem{sys}, err
 }
 

@@ -77,7 +77,7 @@ func TreeMurmur(ctx context.Context, n int) (TreeResult, error) {
 		alive.add(int64(d))
 		return starlark.None, nil
 	})
-	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Builtins: starlark.StringDict{"alive": count}})
+	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Builtins: starlark.StringDict{"alive": count}, Mailbox: Mailbox})
 	if err != nil {
 		return TreeResult{}, err
 	}

@@ -36,6 +36,7 @@ type options struct {
 	w5max  int             // largest W5 payload, in MiB
 	w6     int             // hops in W6
 	w7     int             // n of W7's fib(n) tree
+	linger time.Duration   // murmur mailboxes' linger; zero means the default
 	w2r    int             // round trips in W2R
 	w3r    int             // messages in W3R
 }
@@ -52,6 +53,7 @@ func main() {
 	flag.IntVar(&o.w5max, "w5max", 256, "largest W5 payload in MiB (1, 64 and 256 are measured up to it)")
 	flag.IntVar(&o.w6, "w6", 100_000, "hops of the token in W6 (a ring of 100 actors)")
 	flag.IntVar(&o.w7, "w7", bench.TreeN, "n of W7's fib(n) tree of actors (25: 150,049 actors)")
+	flag.DurationVar(&o.linger, "linger", 0, "how long a murmur mailbox keeps its goroutine after its queue empties (W1-W7); zero means murmur's default, negative none")
 	flag.IntVar(&o.w2r, "w2r", 20_000, "round trips in W2R (W2 between two processes)")
 	flag.IntVar(&o.w3r, "w3r", 200_000, "messages in W3R (W3 between two processes)")
 	flag.Parse()
@@ -65,6 +67,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3, -w5max, -w6, -w7, -w2r and -w3r must be at least 1")
 		os.Exit(2)
 	}
+	bench.Mailbox.Linger = o.linger
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	rep := report{
@@ -73,6 +76,7 @@ func main() {
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Go:         runtime.Version(),
 		Runs:       o.runs,
+		Linger:     o.linger.String(),
 	}
 	rows, err := measure(ctx, o)
 	if err != nil {

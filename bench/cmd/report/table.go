@@ -98,13 +98,18 @@ type report struct {
 	GOMAXPROCS int       `json:"gomaxprocs"`
 	Go         string    `json:"go"`
 	Runs       int       `json:"runs"`
+	Linger     string    `json:"linger"` // the -linger flag; "0s" is murmur's default
 	Rows       []summary `json:"rows"`
 }
 
 // print writes the report as a Markdown table.
 func (rep report) print(w io.Writer) {
-	fmt.Fprintf(w, "%s, %s, GOMAXPROCS=%d, %s; medians of %d runs; ratio = murmur ÷ raw protoactor, median of the per-run ratios\n\n",
-		rep.Date, rep.CPU, rep.GOMAXPROCS, rep.Go, rep.Runs)
+	linger := ""
+	if rep.Linger != "" && rep.Linger != "0s" {
+		linger = ", mailbox linger " + rep.Linger
+	}
+	fmt.Fprintf(w, "%s, %s, GOMAXPROCS=%d, %s%s; medians of %d runs; ratio = murmur ÷ raw protoactor, median of the per-run ratios\n\n",
+		rep.Date, rep.CPU, rep.GOMAXPROCS, rep.Go, linger, rep.Runs)
 	cells := [][]string{{"", "figure", "murmur", "raw protoactor", "murmur ÷ raw", "target", "met"}}
 	for _, s := range rep.Rows {
 		met := ""
