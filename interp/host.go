@@ -267,7 +267,9 @@ func builtinSend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	var to, msg, transfer starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "to", &to, "msg", &msg, "transfer?", &transfer); err != nil {
+	if len(args) == 2 && len(kwargs) == 0 { // the common call: no UnpackArgs, whose pointers put all three on the heap
+		to, msg = args[0], args[1]
+	} else if to, msg, transfer, err = unpackSend(b, args, kwargs); err != nil {
 		return nil, err
 	}
 	addr, err := address(b.Name(), "to", to)
@@ -284,13 +286,22 @@ func builtinSend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	return starlark.None, out.send(addr.String(), func() error { return in.host.Send(addr, out.env) })
 }
 
+// unpackSend is send's UnpackArgs, apart so that builtinSend's variables
+// stay on the stack in the common call.
+func unpackSend(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (to, msg, transfer starlark.Value, err error) {
+	err = starlark.UnpackArgs(b.Name(), args, kwargs, "to", &to, "msg", &msg, "transfer?", &transfer)
+	return to, msg, transfer, err
+}
+
 func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
 		return nil, err
 	}
 	var value, transfer starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "value", &value, "transfer?", &transfer); err != nil {
+	if len(args) == 1 && len(kwargs) == 0 { // the common call, as in send
+		value = args[0]
+	} else if value, transfer, err = unpackReply(b, args, kwargs); err != nil {
 		return nil, err
 	}
 	to, ok := in.host.Sender()
@@ -305,6 +316,12 @@ func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return starlark.None, in.host.Send(to, out.env)
 	}
 	return starlark.None, out.send(to.String(), func() error { return in.host.Send(to, out.env) })
+}
+
+// unpackReply is reply's UnpackArgs (see unpackSend).
+func unpackReply(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (value, transfer starlark.Value, err error) {
+	err = starlark.UnpackArgs(b.Name(), args, kwargs, "value", &value, "transfer?", &transfer)
+	return value, transfer, err
 }
 
 // requestCall is a parsed request(...) or ask(...): to, msg, timeout= and transfer=.

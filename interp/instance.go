@@ -76,6 +76,10 @@ type Instance struct {
 	globals                       starlark.StringDict // kept only when the module defines no function
 	maxSteps                      uint64
 	overrun                       atomic.Bool // set when the step limit cancelled the thread
+	// arg holds receive's argument during a call, so that a message needs
+	// no new argument tuple: a Starlark function copies its arguments on
+	// entry and never keeps the tuple.
+	arg [1]starlark.Value
 }
 
 // Instantiate creates an instance bound to host and runs the module's top
@@ -215,7 +219,15 @@ func (in *Instance) Receive(msg serialize.Envelope) error {
 	if err != nil {
 		return fmt.Errorf("%s: received message: %w", in.mod.name, err)
 	}
-	return in.Call("receive", in.receive, starlark.Tuple{v})
+	if _, ok := in.receive.(*starlark.Function); !ok || in.arg[0] != nil {
+		// Some other callable might keep its arguments; and a receive
+		// running already (a nested call) owns in.arg.
+		return in.Call("receive", in.receive, starlark.Tuple{v})
+	}
+	in.arg[0] = v
+	err = in.Call("receive", in.receive, in.arg[:])
+	in.arg[0] = nil // the message is the script's now, not the instance's
+	return err
 }
 
 // Stopping calls the script's stopping() hook, if it defines one.

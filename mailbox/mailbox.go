@@ -299,7 +299,7 @@ func sizeOf(msg any) int64 {
 // mailbox itself and never reach the invoker.
 func (m *Mailbox) PostSystemMessage(msg any) {
 	m.mu.Lock()
-	m.sys.push(msg, sysMin, sysMax)
+	m.sys.push(msg, sysShape)
 	m.signalAndUnlock(true)
 }
 
@@ -361,7 +361,7 @@ func (m *Mailbox) Close() []any {
 		}
 	}
 	m.bytes = 0
-	m.user.reset()
+	m.user.reset(userShape)
 	m.roomLocked()
 	var wake chan struct{}
 	if m.state == receiving {

@@ -43,7 +43,7 @@ func (m *Mailbox) hasWorkLocked() bool {
 
 // postUserAndUnlock queues a user message of sz bytes, then signals.
 func (m *Mailbox) postUserAndUnlock(msg any, sz int64) {
-	m.user.push(entry{msg: msg, size: sz}, userMin, userMax)
+	m.user.push(entry{msg: msg, size: sz}, userShape)
 	m.bytes += sz
 	m.posted++
 	m.signalAndUnlock(false)
@@ -197,8 +197,8 @@ func (m *Mailbox) park(w *worker, spin bool) bool {
 func (m *Mailbox) exitLocked() {
 	m.state = idle
 	m.wake = nil
-	m.user.trim()
-	m.sys.trim()
+	m.user.trim(userShape)
+	m.sys.trim(sysShape)
 }
 
 // invokeUser hands msg to the invoker; a panic becomes EscalateFailure, as
