@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -56,7 +57,7 @@ type actorRef struct {
 	sys    *System
 	mod    *Module
 	args   serialize.Envelope
-	opts   SpawnOptions // Args unused: args holds them encoded
+	opts   *SpawnOptions // never nil, never written; noOptions for the defaults (most actors). Args unused: args holds them encoded
 	pid    *proto.PID
 	addr   Address
 	parent *actorRef
@@ -80,6 +81,10 @@ type actorRef struct {
 	quit    chan struct{}
 	stopped chan struct{}
 }
+
+// noOptions are the options of every actor spawned with the defaults:
+// shared, they save each such actor the 200 bytes of its own copy.
+var noOptions SpawnOptions
 
 // refExtras holds the parts of an actor's record that most actors never
 // use; keeping them out of actorRef keeps an idle actor under 3 KB.
@@ -203,8 +208,12 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 	}
 	mbc.Group = s.group
 	ref := &actorRef{
-		sys: s, mod: mod, args: args, opts: opts, parent: parent, main: main,
+		sys: s, mod: mod, args: args, opts: &noOptions, parent: parent, main: main,
 		mb: mailbox.New(mbc),
+	}
+	if !reflect.ValueOf(&opts).Elem().IsZero() {
+		own := opts
+		ref.opts = &own
 	}
 	if s.n != nil && (mbc.MaxMessages > 0 || mbc.MaxBytes > 0) {
 		// Messages from peers come through protoactor, which cannot be made

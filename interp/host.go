@@ -126,7 +126,7 @@ var builtins = map[string]*starlark.Builtin{
 // instanceOf returns the instance running on thread, or an error when the
 // builtin is called where no actor runs (a library's top level).
 func instanceOf(thread *starlark.Thread, b *starlark.Builtin) (*Instance, error) {
-	if in, ok := thread.Local(hostKey).(*Instance); ok {
+	if in := threadInstance(thread); in != nil {
 		return in, nil
 	}
 	return nil, fmt.Errorf("%s: only an actor can call this, not a library's top level", b.Name())

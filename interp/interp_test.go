@@ -483,3 +483,28 @@ func TestSendArguments(t *testing.T) {
 		})
 	}
 }
+
+// TestBuiltinsOnAHostThread: a Go host that calls a script's function on a
+// thread of its own gets an error from the actor builtins, never another
+// actor's host; print and the step limit stay the instance's own.
+func TestBuiltinsOnAHostThread(t *testing.T) {
+	src := "def receive(msg):\n  me = self()\n  print(\"got\", msg)\n  return me\n"
+	e := newEngine(t, map[string]string{"h.star": src}, interp.Options{})
+	h := &fakeHost{}
+	in := instantiate(t, e, "h.star", h)
+	if err := in.Receive(encode(t, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for _, thread := range []*starlark.Thread{
+		{Name: "host"},
+		{Name: "host with print", Print: func(*starlark.Thread, string) {}},
+	} {
+		_, err := starlark.Call(thread, in.Globals()["receive"], starlark.Tuple{starlark.MakeInt(2)}, nil)
+		if err == nil || !strings.Contains(err.Error(), "self: only an actor can call this") {
+			t.Errorf("%s: %v", thread.Name, err)
+		}
+	}
+	if fmt.Sprint(h.printed) != "[got 1]" {
+		t.Errorf("printed %q, want only the instance's own print", h.printed)
+	}
+}
