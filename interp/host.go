@@ -418,31 +418,22 @@ func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, fmt.Errorf("spawn: script must be a path string, not %s", args[0].Type())
 	}
 	var opts SpawnOptions
-	var maxSteps int
-	var transfer, within, backoff, recvTimeout, msgTimeout starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, "name?", &opts.Name, "max_steps?", &maxSteps,
-		"transfer?", &transfer, "strategy?", &opts.Strategy, "max_restarts?", &opts.MaxRestarts,
-		"within?", &within, "backoff?", &backoff, "escalate?", &opts.Escalate,
-		"receive_timeout?", &recvTimeout, "message_timeout?", &msgTimeout,
-		"mailbox_size?", &opts.MailboxSize, "mailbox_policy?", &opts.MailboxPolicy, "node?", &opts.Node); err != nil {
-		return nil, err
-	}
-	if maxSteps < 0 || opts.MaxRestarts < 0 || opts.MailboxSize < 0 {
-		return nil, errors.New("spawn: max_steps, max_restarts and mailbox_size must not be negative")
-	}
-	opts.MaxSteps = uint64(maxSteps)
-	for _, d := range []struct {
-		v   starlark.Value
-		dst *time.Duration
-	}{{within, &opts.Within}, {backoff, &opts.Backoff}, {recvTimeout, &opts.ReceiveTimeout}, {msgTimeout, &opts.MessageTimeout}} {
-		var err error
-		if *d.dst, err = seconds(b.Name(), d.v); err != nil {
+	var transfer starlark.Value
+	if len(kwargs) > 0 { // apart: UnpackArgs's pointers would put every option on the heap on every spawn
+		if opts, transfer, err = spawnKeywords(b, kwargs); err != nil {
 			return nil, err
 		}
 	}
 	out, err := in.encode("args", args[1:], transfer)
 	if err != nil {
 		return nil, err
+	}
+	if len(out.moved) == 0 { // the common case: no closure, no description
+		pid, err := in.host.Spawn(script, out.env, opts)
+		if err != nil {
+			return nil, err
+		}
+		return pid, nil
 	}
 	var pid serialize.Address
 	err = out.send("a new "+script+" actor", func() (err error) {
@@ -453,6 +444,33 @@ func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, err
 	}
 	return pid, nil
+}
+
+// spawnKeywords reads spawn's keyword arguments: the options, and transfer=.
+func spawnKeywords(b *starlark.Builtin, kwargs []starlark.Tuple) (opts SpawnOptions, transfer starlark.Value, err error) {
+	var maxSteps int
+	var within, backoff, recvTimeout, msgTimeout starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, "name?", &opts.Name, "max_steps?", &maxSteps,
+		"transfer?", &transfer, "strategy?", &opts.Strategy, "max_restarts?", &opts.MaxRestarts,
+		"within?", &within, "backoff?", &backoff, "escalate?", &opts.Escalate,
+		"receive_timeout?", &recvTimeout, "message_timeout?", &msgTimeout,
+		"mailbox_size?", &opts.MailboxSize, "mailbox_policy?", &opts.MailboxPolicy, "node?", &opts.Node); err != nil {
+		return opts, nil, err
+	}
+	if maxSteps < 0 || opts.MaxRestarts < 0 || opts.MailboxSize < 0 {
+		return opts, nil, errors.New("spawn: max_steps, max_restarts and mailbox_size must not be negative")
+	}
+	opts.MaxSteps = uint64(maxSteps)
+	for _, d := range []struct {
+		v   starlark.Value
+		dst *time.Duration
+	}{{within, &opts.Within}, {backoff, &opts.Backoff}, {recvTimeout, &opts.ReceiveTimeout}, {msgTimeout, &opts.MessageTimeout}} {
+		var err error
+		if *d.dst, err = seconds(b.Name(), d.v); err != nil {
+			return opts, nil, err
+		}
+	}
+	return opts, transfer, nil
 }
 
 func builtinStop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

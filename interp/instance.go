@@ -207,7 +207,13 @@ func (in *Instance) Steps() uint64 { return in.thread.ExecutionSteps() }
 // envelope for none). A script without init accepts no arguments.
 func (in *Instance) Init(args serialize.Envelope) error {
 	var tuple starlark.Tuple
-	if len(args.Body) > 0 {
+	if len(args.Body) > 0 && len(args.Buffers) == 0 {
+		// The common case, straight into the tuple (no list in between).
+		var err error
+		if tuple, err = in.mod.engine.opts.Limits.DecodeStarlarkArray(args.Body); err != nil {
+			return fmt.Errorf("%s: spawn arguments: %w", in.mod.name, err)
+		}
+	} else if len(args.Body) > 0 {
 		v, err := in.decode(args)
 		if err != nil {
 			return fmt.Errorf("%s: spawn arguments: %w", in.mod.name, err)
@@ -216,8 +222,9 @@ func (in *Instance) Init(args serialize.Envelope) error {
 		if !ok {
 			return fmt.Errorf("%s: spawn arguments are a %s, not a list", in.mod.name, v.Type())
 		}
-		for i := 0; i < list.Len(); i++ {
-			tuple = append(tuple, list.Index(i))
+		tuple = make(starlark.Tuple, list.Len())
+		for i := range tuple {
+			tuple[i] = list.Index(i)
 		}
 	}
 	f := in.init
