@@ -121,6 +121,9 @@ func (g *Group) Wait(ctx context.Context) error {
 	for {
 		g.retireLocked(len(g.idle))
 		if g.quietLocked() {
+			if g.armed && g.reaper.Stop() { // nothing left to reap
+				g.armed = false
+			}
 			g.mu.Unlock()
 			return nil
 		}
@@ -243,14 +246,10 @@ func (g *Group) park(w *worker) *Mailbox {
 	g.idle = append(g.idle, w)
 	if !g.armed {
 		g.armed = true
-		d := g.IdleTimeout
-		if d <= 0 {
-			d = DefaultIdleTimeout
-		}
 		if g.reaper == nil {
-			g.reaper = time.AfterFunc(d, g.reap)
+			g.reaper = time.AfterFunc(g.idleTimeout(), g.reap)
 		} else {
-			g.reaper.Reset(d)
+			g.reaper.Reset(g.idleTimeout())
 		}
 	}
 	g.mu.Unlock()
@@ -271,12 +270,16 @@ func (g *Group) reap() {
 	g.retireLocked(old)
 	if len(g.idle) > 0 && g.draining == 0 {
 		g.armed = true
-		d := g.IdleTimeout
-		if d <= 0 {
-			d = DefaultIdleTimeout
-		}
-		g.reaper.Reset(d)
+		g.reaper.Reset(g.idleTimeout())
 	}
+}
+
+// idleTimeout returns IdleTimeout or its default.
+func (g *Group) idleTimeout() time.Duration {
+	if g.IdleTimeout <= 0 {
+		return DefaultIdleTimeout
+	}
+	return g.IdleTimeout
 }
 
 // retireLocked tells the k longest idle workers to exit.
