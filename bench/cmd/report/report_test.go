@@ -53,6 +53,11 @@ func TestSummary(t *testing.T) {
 	if s.Murmur != 2 || s.Protoactor != 1 || s.Ratio != 1 || s.Met == nil || !*s.Met {
 		t.Errorf("summary = %+v", s)
 	}
+	// A target on the ratio as well: the value alone does not meet it.
+	r.MinRatio = 1.3
+	if s := r.summary(); s.Met == nil || *s.Met {
+		t.Errorf("met with a ratio of %v under 1.3: %+v", s.Ratio, s)
+	}
 	if median([]float64{4, 1, 3, 2}) != 2.5 {
 		t.Error("median of an even count is not the mean of the middle two")
 	}

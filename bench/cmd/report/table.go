@@ -19,8 +19,11 @@ type row struct {
 	Unit   string             // "/s", "B", "ms", "µs", "×", or "" for a count
 	Target string             // BENCHMARKS.md's target, in words
 	Meets  func(float64) bool // whether murmur's median meets the target; nil for none
-	murmur []float64
-	proto  []float64
+	// MinRatio, if set, is part of the target too: the median ratio
+	// murmur ÷ raw protoactor must be at least this.
+	MinRatio float64
+	murmur   []float64
+	proto    []float64
 }
 
 // add records one run: murmur's figure and raw protoactor's.
@@ -73,7 +76,7 @@ func (r *row) summary() summary {
 		MurmurRuns: nums(r.murmur), ProtoRuns: nums(r.proto),
 	}
 	if r.Meets != nil {
-		met := r.Meets(float64(s.Murmur))
+		met := r.Meets(float64(s.Murmur)) && float64(s.Ratio) >= r.MinRatio
 		s.Met = &met
 	}
 	return s
