@@ -21,11 +21,15 @@
 // While an actor processes messages its interpreter has a goroutine to
 // itself (the mailbox's), never shared with another interpreter at the same
 // time and never waiting on a lock another interpreter holds, so N busy
-// actors use N cores. An idle actor holds no goroutine: the mailbox starts
-// one when a message arrives and lets it go shortly after the queue empties
-// (see package mailbox). Protoactor schedules at most one goroutine per
-// actor at a time, which is the ownership rule that keeps script state
-// race-free without locks.
+// actors use N cores. An idle actor holds no goroutine. The goroutine need
+// not be new: a Starlark call needs a stack far larger than a fresh
+// goroutine's 2 KB, so an actor with work borrows a warm worker goroutine
+// (its stack already grown) from a pool the System owns, and gives it back
+// as soon as its mailbox is empty. The pool keeps at most 256×GOMAXPROCS
+// workers idle, each for one to two seconds, and the garbage collector
+// shrinks their stacks while they wait; Shutdown joins every one (see
+// mailbox.Group). At most one goroutine runs an actor at a time, which is
+// the ownership rule that keeps script state race-free without locks.
 //
 // # Failures
 //

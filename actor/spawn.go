@@ -61,7 +61,7 @@ type actorRef struct {
 	sys    *System
 	mod    *Module
 	args   serialize.Envelope
-	opts   SpawnOptions // Args unused: args holds them encoded
+	opts   *SpawnOptions // never nil, never written; noOptions for the defaults (most actors). Args unused: args holds them encoded
 	pid    *proto.PID
 	addr   Address
 	parent *actorRef
@@ -85,6 +85,18 @@ type actorRef struct {
 	// and a channel is a tenth of an idle actor's memory.
 	quit    chan struct{}
 	stopped chan struct{}
+}
+
+// noOptions are the options of every actor spawned with the defaults:
+// shared, they save each such actor the 200 bytes of its own copy.
+var noOptions SpawnOptions
+
+// isDefault reports whether o is the zero SpawnOptions, field by field (a
+// tenth of reflect's IsZero). TestSpawnOptionsFields fails when
+// SpawnOptions gains a field, so that it is added here.
+func (o *SpawnOptions) isDefault() bool {
+	return o.Args == nil && o.Name == "" && o.Mailbox == (mailbox.Config{}) && o.MaxSteps == 0 &&
+		o.Supervision == (Supervision{}) && o.ReceiveTimeout == 0 && o.MessageTimeout == 0 && o.Node == ""
 }
 
 // refExtras holds the parts of an actor's record that most actors never
@@ -221,11 +233,15 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 	}
 	mbc.Group = s.group
 	ref := &actorRef{
-		sys: s, mod: mod, args: args, opts: opts, parent: parent, main: main,
+		sys: s, mod: mod, args: args, opts: &noOptions, parent: parent, main: main,
 		mb: mailbox.New(mbc),
 	}
 	if peer != "" {
 		ref.ext().guestOf = peer
+	}
+	if !opts.isDefault() {
+		own := opts
+		ref.opts = &own
 	}
 	if s.n != nil && (mbc.MaxMessages > 0 || mbc.MaxBytes > 0) {
 		// Messages from peers come through protoactor, which cannot be made

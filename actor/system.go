@@ -121,7 +121,7 @@ func NewSystem(cfg Config) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &System{cfg: cfg, logger: logger, engine: engine, group: new(mailbox.Group), done: make(chan struct{})}
+	s := &System{cfg: cfg, logger: logger, engine: engine, group: &mailbox.Group{Pool: true}, done: make(chan struct{})}
 	s.shut.ended = make(chan struct{})
 	s.proto = proto.NewActorSystem(
 		proto.WithLoggerFactory(func(*proto.ActorSystem) *slog.Logger {

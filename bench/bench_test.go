@@ -137,6 +137,41 @@ func BenchmarkW5Transfer(b *testing.B) { benchmarkW5(b, true, w5Sizes) }
 // BenchmarkW5Copy is BenchmarkW5Transfer with copies.
 func BenchmarkW5Copy(b *testing.B) { benchmarkW5(b, false, w5Sizes[:2]) }
 
+// BenchmarkW6Ring passes a token b.N hops round a ring of 100 actors.
+func BenchmarkW6Ring(b *testing.B) {
+	for _, side := range []struct {
+		name string
+		run  func(context.Context, int, int) (time.Duration, error)
+	}{{"murmur", bench.RingMurmur}, {"protoactor", bench.RingProto}} {
+		b.Run(side.name, func(b *testing.B) {
+			elapsed, err := side.run(b.Context(), bench.RingSize, b.N)
+			if err != nil {
+				b.Fatal(err)
+			}
+			report(b, elapsed, b.N, "hops/s")
+		})
+	}
+}
+
+// BenchmarkW7SpawnTree computes fib(n) by a tree of short-lived actors,
+// for the smallest n whose tree has at least b.N actors (fib(25) for
+// 150,049); ns/op is the time per actor.
+func BenchmarkW7SpawnTree(b *testing.B) {
+	for _, side := range []struct {
+		name string
+		run  func(context.Context, int) (bench.TreeResult, error)
+	}{{"murmur", bench.TreeMurmur}, {"protoactor", bench.TreeProto}} {
+		b.Run(side.name, func(b *testing.B) {
+			r, err := side.run(b.Context(), bench.TreeFor(b.N))
+			if err != nil {
+				b.Fatal(err)
+			}
+			report(b, r.Elapsed, r.Actors, "actors/s")
+			b.ReportMetric(float64(r.Peak), "peak-alive")
+		})
+	}
+}
+
 // TestWorkloads runs every workload once, small, on both sides: they must
 // do what they claim (each checks its answers), whatever their speed.
 func TestWorkloads(t *testing.T) {
@@ -177,11 +212,45 @@ func TestWorkloads(t *testing.T) {
 		}
 		p.Close()
 	}
+	for _, run := range []func(context.Context, int, int) (time.Duration, error){bench.RingMurmur, bench.RingProto} {
+		for _, c := range []struct{ size, hops int }{{10, 95}, {1, 3}, {3, 1}} {
+			if _, err := run(ctx, c.size, c.hops); err != nil {
+				t.Errorf("W6 (%d actors, %d hops): %v", c.size, c.hops, err)
+			}
+		}
+		if _, err := run(ctx, 10, 0); err == nil {
+			t.Error("W6 with no hops did not fail")
+		}
+	}
+	for _, run := range []func(context.Context, int) (bench.TreeResult, error){bench.TreeMurmur, bench.TreeProto} {
+		for _, n := range []int{1, 2, 3, 10} {
+			r, err := run(ctx, n)
+			if err != nil || r.Actors != bench.TreeActors(n) || r.Peak < 1 || r.Peak > r.Actors {
+				t.Errorf("W7 fib(%d): %+v, %v", n, r, err)
+			}
+		}
+		if _, err := run(ctx, 0); err == nil {
+			t.Error("W7 fib(0) did not fail")
+		}
+	}
 	for _, move := range []func(context.Context, int, int, bool) (time.Duration, error){bench.MoveMurmur, bench.MoveProto} {
 		for _, transfer := range []bool{true, false} {
 			if _, err := move(ctx, 1<<16, 3, transfer); err != nil {
 				t.Errorf("W5 (transfer %v): %v", transfer, err)
 			}
+		}
+	}
+}
+
+func TestTreeActors(t *testing.T) {
+	for _, c := range []struct{ n, actors int }{{1, 1}, {2, 1}, {3, 3}, {4, 5}, {10, 109}, {25, 150049}} {
+		if got := bench.TreeActors(c.n); got != c.actors {
+			t.Errorf("TreeActors(%d) = %d, want %d", c.n, got, c.actors)
+		}
+	}
+	for _, c := range []struct{ actors, n int }{{0, 1}, {1, 1}, {2, 3}, {150049, 25}, {150050, 26}} {
+		if got := bench.TreeFor(c.actors); got != c.n {
+			t.Errorf("TreeFor(%d) = %d, want %d", c.actors, got, c.n)
 		}
 	}
 }

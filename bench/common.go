@@ -19,10 +19,11 @@ import (
 	proto "github.com/asynkron/protoactor-go/actor"
 
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/mailbox"
 	"github.com/murmur-go/murmur/serialize"
 )
 
-// Scripts are the script actors of the five workloads, by file name.
+// Scripts are the script actors of the workloads, by file name.
 var Scripts = fstest.MapFS{
 	// W1: the tiny counter, spawned by the thousand and left idle.
 	"counter.star": {Data: []byte(`
@@ -117,7 +118,63 @@ def receive(msg):
     else:
         reply(msg)
 `)},
+	// W6: a member of the ring forwards the token, n - 1, to the next one;
+	// the member that gets 0 tells the first, which answers Go's request.
+	"ring.star": {Data: []byte(`
+state = {"next": None, "first": None, "done": None, "hops": 0}
+
+def receive(msg):
+    if type(msg) == "int":
+        if msg > 0:
+            send(state["next"], msg - 1)
+        else:
+            send(state["first"], "end")
+    elif msg == "end":
+        send(state["done"], state["hops"])
+    elif "hops" in msg:
+        state["done"], state["hops"] = sender(), msg["hops"]
+        send(state["next"], msg["hops"] - 1)
+    else:
+        state["next"], state["first"] = msg["next"], msg["first"]
+        reply(True)
+`)},
+	// W7: fib(n) by a tree of short-lived actors. alive() is a Go builtin
+	// that counts the actors between their start and their answer.
+	"fib.star": {Data: []byte(`
+state = {"parent": None, "sum": 0, "got": 0}
+
+def init(n, parent):
+    alive(1)
+    if n < 3:
+        alive(-1)
+        send(parent, 1)
+        stop()
+        return
+    state["parent"] = parent
+    spawn("fib.star", n - 1, self())
+    spawn("fib.star", n - 2, self())
+
+def receive(msg):
+    state["sum"] += msg
+    state["got"] += 1
+    if state["got"] == 2:
+        alive(-1)
+        send(state["parent"], state["sum"])
+        stop()
+`)},
+	// W7's root: it starts the tree with Go's request as the root's parent,
+	// so that the root's answer goes straight to Go.
+	"fibroot.star": {Data: []byte(`
+def receive(msg):
+    spawn("fib.star", msg, sender())
+`)},
 }
+
+// Mailbox is the mailbox configuration of murmur's actors in every
+// workload (actor.Config.Mailbox). The zero value is murmur's default; the
+// report's -linger and the benchmarks' -linger flag set its Linger, to
+// compare scheduling choices in one run.
+var Mailbox mailbox.Config
 
 // murmurSystem is a murmur system running Scripts, with messages up to
 // maxBytes (zero means serialize's default).
@@ -126,7 +183,7 @@ type murmurSystem struct {
 }
 
 func newMurmur(maxBytes int) (murmurSystem, error) {
-	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Limits: serialize.Limits{MaxBytes: maxBytes}})
+	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Limits: serialize.Limits{MaxBytes: maxBytes}, Mailbox: Mailbox})
 	return murmurSystem{sys}, err
 }
 

@@ -24,6 +24,11 @@
 //     Primes.Run runs count_primes(PrimesLimit) in k of them at once.
 //   - W5 big payload: MoveMurmur and MoveProto bounce a buffer between two
 //     actors, by ownership transfer or by copy, and report one one-way move.
+//   - W6 ring: RingMurmur and RingProto pass a token round a ring of
+//     RingSize actors, each forwarding n - 1 to the next, for a number of hops.
+//   - W7 spawn tree: TreeMurmur and TreeProto compute fib(n) by a tree of
+//     short-lived actors (TreeActors(n) of them) and report the time and the
+//     peak of actors alive (TreeResult).
 //   - W2R and W3R: W2 and W3 between two processes over loopback, murmur
 //     nodes beside raw protoactor remote (remote.go: StartNode, then the
 //     Remote functions); not in the default report (-only R).
@@ -34,10 +39,13 @@
 //
 // The scripts are in Scripts. In the benchmarks, ns/op is the time of one
 // unit of work (an actor spawned, a round trip, a message, k runs of
-// count_primes at once, a round trip of the buffer), without the set-up, and
-// each adds its rate (actors/s, trips/s, msgs/s) or figure (heap-B/actor,
-// speedup, ns/move). Benchmarks never assert timings: with -benchtime 1x
-// each runs in under two seconds, so that CI runs every one of them.
+// count_primes at once, a round trip of the buffer, a hop, an actor of the
+// tree), without the set-up, and each adds its rate (actors/s, trips/s,
+// msgs/s, hops/s) or figure (heap-B/actor, speedup, ns/move, peak-alive).
+// Benchmarks never assert timings: with -benchtime 1x each runs in under two
+// seconds, so that CI runs every one of them. Mailbox sets the mailboxes of
+// murmur's actors in every workload (the flag -linger of the benchmarks and
+// of the report sets its Linger), to compare scheduling choices.
 //
 // The functions are safe to call from many goroutines, but they measure
 // time and memory of the whole process: run one at a time.

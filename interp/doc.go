@@ -20,7 +20,11 @@
 // layer calls it only from the goroutine that is processing the actor's
 // mailbox, so an interpreter always has a goroutine to itself while it runs
 // and never waits on a lock another interpreter holds; no state is shared
-// between instances except frozen (immutable) library values. The one method
+// between instances except frozen (immutable) library values. That
+// goroutine is borrowed from a pool of warm workers and may have run other
+// instances before (one after the other, never at once): a Starlark call
+// needs a stack several times a new goroutine's 2 KB, which a reused
+// goroutine has already grown. The one method
 // that may be called from any goroutine is [Instance.Cancel], which stops a
 // running script promptly (Starlark's Thread.Cancel).
 //

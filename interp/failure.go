@@ -104,8 +104,8 @@ func ending(thread *starlark.Thread, err error) bool {
 	if isCancelled(err) || ownCancel(err) {
 		return true
 	}
-	in, ok := thread.Local(hostKey).(*Instance)
-	return ok && (in.halted.Load() || in.overrun.Load())
+	in := threadInstance(thread)
+	return in != nil && (in.halted.Load() || in.overrun.Load())
 }
 
 // ownCancel is errors.Is(err, ErrCancelled) that does not look inside a

@@ -131,7 +131,7 @@ var builtins = map[string]*starlark.Builtin{
 // instanceOf returns the instance running on thread, or an error when the
 // builtin is called where no actor runs (a library's top level).
 func instanceOf(thread *starlark.Thread, b *starlark.Builtin) (*Instance, error) {
-	if in, ok := thread.Local(hostKey).(*Instance); ok {
+	if in := threadInstance(thread); in != nil {
 		return in, nil
 	}
 	return nil, fmt.Errorf("%s: only an actor can call this, not a library's top level", b.Name())
@@ -272,7 +272,9 @@ func builtinSend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	var to, msg, transfer starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "to", &to, "msg", &msg, "transfer?", &transfer); err != nil {
+	if len(args) == 2 && len(kwargs) == 0 { // the common call: no UnpackArgs, whose pointers put all three on the heap
+		to, msg = args[0], args[1]
+	} else if to, msg, transfer, err = unpackSend(b, args, kwargs); err != nil {
 		return nil, err
 	}
 	addr, err := address(b.Name(), "to", to)
@@ -289,13 +291,22 @@ func builtinSend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	return starlark.None, out.send(addr.String(), func() error { return in.host.Send(addr, out.env) })
 }
 
+// unpackSend is send's UnpackArgs, apart so that builtinSend's variables
+// stay on the stack in the common call.
+func unpackSend(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (to, msg, transfer starlark.Value, err error) {
+	err = starlark.UnpackArgs(b.Name(), args, kwargs, "to", &to, "msg", &msg, "transfer?", &transfer)
+	return to, msg, transfer, err
+}
+
 func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
 		return nil, err
 	}
 	var value, transfer starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "value", &value, "transfer?", &transfer); err != nil {
+	if len(args) == 1 && len(kwargs) == 0 { // the common call, as in send
+		value = args[0]
+	} else if value, transfer, err = unpackReply(b, args, kwargs); err != nil {
 		return nil, err
 	}
 	to, ok := in.host.Sender()
@@ -310,6 +321,12 @@ func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return starlark.None, in.host.Send(to, out.env)
 	}
 	return starlark.None, out.send(to.String(), func() error { return in.host.Send(to, out.env) })
+}
+
+// unpackReply is reply's UnpackArgs (see unpackSend).
+func unpackReply(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (value, transfer starlark.Value, err error) {
+	err = starlark.UnpackArgs(b.Name(), args, kwargs, "value", &value, "transfer?", &transfer)
+	return value, transfer, err
 }
 
 // requestCall is a parsed request(...) or ask(...): to, msg, timeout= and transfer=.
@@ -405,19 +422,23 @@ func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if !ok {
 		return nil, fmt.Errorf("spawn: script must be a path string, not %s", args[0].Type())
 	}
-	var w workerArgs
+	var opts SpawnOptions
 	var transfer starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, append([]any{"name?", &w.opts.Name, "transfer?", &transfer,
-		"node?", &w.opts.Node}, w.pairs()...)...); err != nil {
-		return nil, err
-	}
-	opts, err := w.options(b.Name())
-	if err != nil {
-		return nil, err
+	if len(kwargs) > 0 { // apart: UnpackArgs's pointers would put every option on the heap on every spawn
+		if opts, transfer, err = spawnKeywords(b, kwargs); err != nil {
+			return nil, err
+		}
 	}
 	out, err := in.encode("args", args[1:], transfer)
 	if err != nil {
 		return nil, err
+	}
+	if len(out.moved) == 0 { // the common case: no closure, no description
+		pid, err := in.host.Spawn(script, out.env, opts)
+		if err != nil {
+			return nil, err
+		}
+		return pid, nil
 	}
 	var pid serialize.Address
 	err = out.send("a new "+script+" actor", func() (err error) {
@@ -428,6 +449,18 @@ func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, err
 	}
 	return pid, nil
+}
+
+// spawnKeywords reads spawn's keyword arguments: the options, and transfer=.
+func spawnKeywords(b *starlark.Builtin, kwargs []starlark.Tuple) (SpawnOptions, starlark.Value, error) {
+	var w workerArgs
+	var transfer starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), nil, kwargs, append([]any{"name?", &w.opts.Name, "transfer?", &transfer,
+		"node?", &w.opts.Node}, w.pairs()...)...); err != nil {
+		return SpawnOptions{}, nil, err
+	}
+	opts, err := w.options(b.Name())
+	return opts, transfer, err
 }
 
 func builtinStop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -6,8 +6,10 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"go.starlark.net/starlark"
 
@@ -57,17 +59,17 @@ type InstanceOptions struct {
 	Name string
 }
 
-const hostKey = "murmur.host"
-
 // Instance is one actor's interpreter: a Starlark thread and the fresh,
 // unfrozen globals of one run of the module's top level.
 //
 // An Instance must not be used by more than one goroutine at a time, except
 // for Cancel, which any goroutine may call.
 type Instance struct {
+	// thread must stay the first field: a builtin finds its Instance from
+	// the thread it is called on (see threadInstance).
+	thread starlark.Thread
 	mod    *Module
 	host   Host
-	thread *starlark.Thread
 	// The hooks the actor calls. The globals map itself is not kept (a
 	// tenth of an idle actor): the script's functions reach their globals
 	// through their module, and Globals rebuilds the map from one of them.
@@ -77,6 +79,10 @@ type Instance struct {
 	maxSteps                      uint64
 	overrun                       atomic.Bool // set when the step limit cancelled the thread
 	halted                        atomic.Bool // set by Cancel, cleared by Uncancel
+	// arg holds receive's argument during a call, so that a message needs
+	// no new argument tuple: a Starlark function copies its arguments on
+	// entry and never keeps the tuple.
+	arg [1]starlark.Value
 }
 
 // Instantiate creates an instance bound to host and runs the module's top
@@ -90,15 +96,12 @@ func (m *Module) Instantiate(host Host, opts InstanceOptions) (*Instance, error)
 	if name == "" {
 		name = m.name
 	}
-	in.thread = &starlark.Thread{
-		Name:       name,
-		Load:       m.load,
-		Print:      printer,
-		OnMaxSteps: in.onMaxSteps,
-	}
-	in.thread.SetLocal(hostKey, in)
+	in.thread.Name = name
+	in.thread.Load = m.load
+	in.thread.Print = printer
+	in.thread.OnMaxSteps = onMaxSteps
 	in.arm()
-	globals, err := m.prog.Init(in.thread, m.engine.predeclared)
+	globals, err := m.prog.Init(&in.thread, m.engine.predeclared)
 	if err != nil {
 		return nil, in.scriptError("<toplevel>", err)
 	}
@@ -118,15 +121,37 @@ func (m *Module) Instantiate(host Host, opts InstanceOptions) (*Instance, error)
 	return in, nil
 }
 
+// printer is the Print of every instance's thread, and only of those: it
+// marks them for threadInstance.
 func printer(thread *starlark.Thread, msg string) {
-	if in, ok := thread.Local(hostKey).(*Instance); ok {
+	if in := threadInstance(thread); in != nil {
 		in.host.Print(msg)
 	}
 }
 
-func (in *Instance) onMaxSteps(thread *starlark.Thread) {
-	in.overrun.Store(true)
-	thread.Cancel(fmt.Sprintf("exceeded the step limit of %d steps", in.maxSteps))
+// printerPC identifies printer among functions.
+var printerPC uintptr
+
+func init() { printerPC = reflect.ValueOf(printer).Pointer() }
+
+// threadInstance returns the Instance whose thread is thread, or nil for
+// any other thread (a library's top level, a host's own). An Instance is
+// found from its thread, its first field, without a thread-local map,
+// which would cost every actor a Go map: a tenth of an idle actor. The
+// conversion is checked by the thread's Print, which only Instantiate sets
+// to printer, on an Instance's own thread.
+func threadInstance(thread *starlark.Thread) *Instance {
+	if thread == nil || thread.Print == nil || reflect.ValueOf(thread.Print).Pointer() != printerPC {
+		return nil
+	}
+	return (*Instance)(unsafe.Pointer(thread))
+}
+
+func onMaxSteps(thread *starlark.Thread) {
+	if in := threadInstance(thread); in != nil {
+		in.overrun.Store(true)
+		thread.Cancel(fmt.Sprintf("exceeded the step limit of %d steps", in.maxSteps))
+	}
 }
 
 // arm resets the step budget for one unit of work.
@@ -189,7 +214,13 @@ func (in *Instance) Steps() uint64 { return in.thread.ExecutionSteps() }
 // envelope for none). A script without init accepts no arguments.
 func (in *Instance) Init(args serialize.Envelope) error {
 	var tuple starlark.Tuple
-	if len(args.Body) > 0 {
+	if len(args.Body) > 0 && len(args.Buffers) == 0 {
+		// The common case, straight into the tuple (no list in between).
+		var err error
+		if tuple, err = in.mod.engine.opts.Limits.DecodeStarlarkArray(args.Body); err != nil {
+			return fmt.Errorf("%s: spawn arguments: %w", in.mod.name, err)
+		}
+	} else if len(args.Body) > 0 {
 		v, err := in.decode(args)
 		if err != nil {
 			return fmt.Errorf("%s: spawn arguments: %w", in.mod.name, err)
@@ -198,8 +229,9 @@ func (in *Instance) Init(args serialize.Envelope) error {
 		if !ok {
 			return fmt.Errorf("%s: spawn arguments are a %s, not a list", in.mod.name, v.Type())
 		}
-		for i := 0; i < list.Len(); i++ {
-			tuple = append(tuple, list.Index(i))
+		tuple = make(starlark.Tuple, list.Len())
+		for i := range tuple {
+			tuple[i] = list.Index(i)
 		}
 	}
 	f := in.init
@@ -222,7 +254,15 @@ func (in *Instance) Receive(msg serialize.Envelope) error {
 	if err != nil {
 		return fmt.Errorf("%s: received message: %w", in.mod.name, err)
 	}
-	return in.Call("receive", in.receive, starlark.Tuple{v})
+	if _, ok := in.receive.(*starlark.Function); !ok || in.arg[0] != nil {
+		// Some other callable might keep its arguments; and a receive
+		// running already (a nested call) owns in.arg.
+		return in.Call("receive", in.receive, starlark.Tuple{v})
+	}
+	in.arg[0] = v
+	err = in.Call("receive", in.receive, in.arg[:])
+	in.arg[0] = nil // the message is the script's now, not the instance's
+	return err
 }
 
 // Stopping calls the script's stopping() hook, if it defines one.
@@ -249,7 +289,7 @@ func (in *Instance) Main(args []string) error {
 // Call calls f(*args) under the step limit; entry names it in errors.
 func (in *Instance) Call(entry string, f starlark.Callable, args starlark.Tuple) error {
 	in.arm()
-	if _, err := starlark.Call(in.thread, f, args, nil); err != nil {
+	if _, err := starlark.Call(&in.thread, f, args, nil); err != nil {
 		return in.scriptError(entry, err)
 	}
 	return nil

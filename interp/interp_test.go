@@ -427,3 +427,88 @@ func TestHostBuiltins(t *testing.T) {
 		t.Errorf("hash32 = %s", got)
 	}
 }
+
+// TestReceiveKeepsMessages: every message a script keeps stays its own,
+// whatever receive's signature; the instance reuses no argument a script
+// can see.
+func TestReceiveKeepsMessages(t *testing.T) {
+	for _, c := range []struct{ name, src, want string }{
+		{"param", "kept = []\ndef receive(msg):\n  kept.append(msg)\n", `[{"n": 0}, {"n": 1}, {"n": 2}]`},
+		{"varargs", "kept = []\ndef receive(*args):\n  kept.append(args)\n", `[({"n": 0},), ({"n": 1},), ({"n": 2},)]`},
+		{"lambda", "kept = []\nreceive = lambda msg: kept.append(msg)\n", `[{"n": 0}, {"n": 1}, {"n": 2}]`},
+		{"builtin", "kept = []\nreceive = kept.append\n", `[{"n": 0}, {"n": 1}, {"n": 2}]`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEngine(t, map[string]string{"k.star": c.src}, interp.Options{})
+			in := instantiate(t, e, "k.star", &fakeHost{})
+			for i := range 3 {
+				if err := in.Receive(encode(t, map[string]any{"n": i})); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := in.Globals()["kept"].String(); got != c.want {
+				t.Errorf("kept = %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// TestSendArguments: send and reply take their arguments by position or
+// by keyword, and say what is wrong with a bad call.
+func TestSendArguments(t *testing.T) {
+	to := serialize.Address{Node: "nonhost", ID: "$to"}
+	for _, c := range []struct{ call, wantErr string }{
+		{"send(to, 1)", ""},
+		{"send(to = to, msg = 1)", ""},
+		{"send(to, msg = 1)", ""},
+		{"send(to, 1, transfer = [])", ""},
+		{"reply(1)", ""},
+		{"reply(value = 1)", ""},
+		{"reply(1, transfer = [])", ""},
+		{"send(to)", "send: missing argument for msg"},
+		{"send(to, 1, [], 2)", "send: got 4 arguments, want at most 3"},
+		{"send(1, 1)", "send: to must be an address, not int"},
+		{"reply()", "reply: missing argument for value"},
+		{"reply(1, [], 3)", "reply: got 3 arguments, want at most 2"},
+	} {
+		t.Run(c.call, func(t *testing.T) {
+			src := "def receive(to):\n  " + c.call + "\n"
+			e := newEngine(t, map[string]string{"s.star": src}, interp.Options{})
+			h := &fakeHost{sender: &to}
+			err := instantiate(t, e, "s.star", h).Receive(encode(t, to))
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Fatal(err)
+			case c.wantErr == "" && (len(h.sent) != 1 || h.sent[0].to != to || h.sent[0].msg != int64(1)):
+				t.Errorf("sent %+v, want 1 to %s", h.sent, to)
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+				t.Errorf("error %v, want %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+// TestBuiltinsOnAHostThread: a Go host that calls a script's function on a
+// thread of its own gets an error from the actor builtins, never another
+// actor's host; print and the step limit stay the instance's own.
+func TestBuiltinsOnAHostThread(t *testing.T) {
+	src := "def receive(msg):\n  me = self()\n  print(\"got\", msg)\n  return me\n"
+	e := newEngine(t, map[string]string{"h.star": src}, interp.Options{})
+	h := &fakeHost{}
+	in := instantiate(t, e, "h.star", h)
+	if err := in.Receive(encode(t, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for _, thread := range []*starlark.Thread{
+		{Name: "host"},
+		{Name: "host with print", Print: func(*starlark.Thread, string) {}},
+	} {
+		_, err := starlark.Call(thread, in.Globals()["receive"], starlark.Tuple{starlark.MakeInt(2)}, nil)
+		if err == nil || !strings.Contains(err.Error(), "self: only an actor can call this") {
+			t.Errorf("%s: %v", thread.Name, err)
+		}
+	}
+	if fmt.Sprint(h.printed) != "[got 1]" {
+		t.Errorf("printed %q, want only the instance's own print", h.printed)
+	}
+}

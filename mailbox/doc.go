@@ -42,16 +42,24 @@
 // # Scheduling: idle actors cost no goroutine
 //
 // A mailbox with nothing to do has no goroutine. The first message to arrive
-// starts one, which processes system messages, then user messages, yielding
-// the processor every [Config.Throughput] messages. When the queues empty the
-// goroutine lingers for [Config.Linger] (200µs by default), parked on a
-// channel, and picks up whatever arrives meanwhile; if nothing does, it exits.
-// Request/reply and ping-pong traffic therefore keep one goroutine per busy
-// actor instead of starting a goroutine per message, while a million idle
-// actors hold no stacks: an idle mailbox is a struct of about 200 bytes, its
-// buffers let go when its goroutine exits. The protoactor dispatcher given to RegisterHandlers
-// is ignored: the mailbox schedules itself. A [Group] counts these goroutines
-// so that their owner can wait for all of them to exit.
+// gets it one, which processes system messages, then user messages,
+// yielding the processor every [Config.Throughput] messages. Without a
+// pool, that goroutine is new: when the queues empty it lingers for
+// [Config.Linger] (200µs by default), parked on a channel, and picks up
+// whatever arrives meanwhile; if nothing does, it exits. Request/reply and
+// ping-pong traffic therefore keep one goroutine per busy actor instead of
+// starting a goroutine per message.
+//
+// With a [Group] whose Pool is set (an actor system's), the goroutine is a
+// warm worker borrowed from the group, given back as soon as the queues
+// empty, and lent to whichever mailbox next has work: its stack, grown by
+// earlier messages, is kept, where a new goroutine would grow a 2 KB stack
+// again on every burst (see Group for what an idle worker costs and how the
+// pool bounds it). Either way a million idle actors hold no stacks: an idle
+// mailbox is a struct of about 200 bytes, its buffers let go when its
+// goroutine leaves. The protoactor dispatcher given to RegisterHandlers is
+// ignored: the mailbox schedules itself. A Group counts these goroutines so
+// that their owner can wait for all of them to exit.
 //
 // An actor's messages are processed one at a time, by one goroutine at a
 // time, in the order each sender posted them.

@@ -43,11 +43,15 @@ type Config struct {
 	MaxBytes    int64         // most bytes of user messages queued at once (sizes as given to Offer); zero means no limit
 	Policy      Policy        // what Offer does when full; zero means Block
 	Throughput  int           // messages processed before yielding the processor (runtime.Gosched); zero means 300
-	Linger      time.Duration // how long the goroutine waits for more messages after the queue empties before it exits; zero means 200µs; negative means exit at once
+	Linger      time.Duration // how long the goroutine waits for more messages after the queue empties before it exits (or goes back to its Group's pool); zero means 200µs, or none with a pool; negative means none
 	Group       *Group        // if set, counts this mailbox's goroutine so an owner can wait for all of them; nil means not counted
 }
 
-// Defaults applied by New to the zero fields of Config.
+// Defaults applied by New to the zero fields of Config. DefaultLinger
+// applies to mailboxes without a pool (see Group): a pooled mailbox gives
+// its worker back as soon as its queue empties, since waking a parked
+// worker costs no more than waking a lingering goroutine, and a worker
+// held by one idle mailbox is one more that another must start.
 const (
 	DefaultThroughput = 300
 	DefaultLinger     = 200 * time.Microsecond
@@ -127,7 +131,7 @@ type Mailbox struct {
 	sys   queue[any]
 	bytes int64 // bytes of the queued user messages
 
-	wake chan struct{} // token from a poster to the lingering or receiving goroutine; lives with the goroutine
+	wake chan struct{} // token from a poster to the lingering or receiving goroutine; the goroutine's own, nil while idle
 	room chan struct{} // closed when a user message leaves the queue; nil unless an Offer waits
 
 	invoker actor.MessageInvoker
@@ -146,9 +150,9 @@ type Mailbox struct {
 var _ actor.Mailbox = (*Mailbox)(nil)
 
 // New returns an empty mailbox set up by cfg. It allocates only the Mailbox
-// itself (about 200 bytes); queues, the wake channel and the timer are
-// created when messages arrive and let go when the goroutine exits, so an
-// idle mailbox holds nothing more.
+// itself (about 200 bytes); queues are created when messages arrive and let
+// go when the goroutine exits, and the wake channel and the linger timer
+// belong to the goroutine, so an idle mailbox holds nothing more.
 func New(cfg Config) *Mailbox {
 	m := &Mailbox{
 		maxMessages: max(cfg.MaxMessages, 0),
@@ -163,6 +167,9 @@ func New(cfg Config) *Mailbox {
 	}
 	if cfg.Linger == 0 {
 		m.linger = DefaultLinger
+		if cfg.Group != nil && cfg.Group.Pool {
+			m.linger = -1
+		}
 	}
 	return m
 }
@@ -292,7 +299,7 @@ func sizeOf(msg any) int64 {
 // mailbox itself and never reach the invoker.
 func (m *Mailbox) PostSystemMessage(msg any) {
 	m.mu.Lock()
-	m.sys.push(msg, sysMin, sysMax)
+	m.sys.push(msg, sysShape)
 	m.signalAndUnlock(true)
 }
 
@@ -354,7 +361,7 @@ func (m *Mailbox) Close() []any {
 		}
 	}
 	m.bytes = 0
-	m.user.reset()
+	m.user.reset(userShape)
 	m.roomLocked()
 	var wake chan struct{}
 	if m.state == receiving {

@@ -5,7 +5,9 @@ package mailbox_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -155,4 +157,70 @@ func stopAll(b *testing.B, system *actor.ActorSystem, g *mailbox.Group, pids ...
 	if err := g.Wait(context.Background()); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// recurse goes n frames of about 300 bytes deep, growing the stack of the
+// goroutine that calls it as a Starlark call does.
+//
+//go:noinline
+func recurse(n int) byte {
+	var frame [256]byte
+	frame[n%len(frame)] = byte(n)
+	if n == 0 {
+		return frame[0]
+	}
+	return recurse(n-1) + frame[n%len(frame)]
+}
+
+// BenchmarkParkedWorker reports what the stack of an idle worker of a
+// Group's pool costs at rest: b.N mailboxes each grow their worker's stack
+// to about 32 KB at once, then the workers park; runtime.MemStats
+// StackInuse per idle worker is read then, and after one and two garbage
+// collections (which halve the stacks of goroutines that use less than a
+// quarter of theirs).
+func BenchmarkParkedWorker(b *testing.B) {
+	g := &mailbox.Group{Pool: true, MaxIdle: b.N, IdleTimeout: time.Hour}
+	gate, in := make(chan struct{}), make(chan struct{}, b.N)
+	var before runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range b.N {
+		mb := mailbox.New(mailbox.Config{Linger: -1, Group: g})
+		mb.RegisterHandlers(gatedDeep{gated: gated{gate: gate, in: in}, depth: 100}, nil)
+		mb.PostUserMessage(nil)
+	}
+	for range b.N {
+		<-in
+	}
+	close(gate)
+	for g.Idle() < b.N {
+		runtime.Gosched()
+	}
+	b.StopTimer()
+	perWorker := func() float64 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return float64(int64(ms.StackInuse)-int64(before.StackInuse)) / float64(b.N)
+	}
+	b.ReportMetric(perWorker(), "stack-B/idle")
+	runtime.GC()
+	b.ReportMetric(perWorker(), "stack-B/idle-1gc")
+	runtime.GC()
+	b.ReportMetric(perWorker(), "stack-B/idle-2gc")
+	if err := g.Wait(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// gatedDeep grows its stack, then waits at a gate, so that every message
+// holds a worker of its own until the gate opens.
+type gatedDeep struct {
+	gated
+	depth int
+}
+
+func (d gatedDeep) InvokeUserMessage(any) {
+	d.in <- struct{}{}
+	<-d.gate
+	recurse(d.depth)
 }

@@ -43,7 +43,7 @@ func (m *Mailbox) hasWorkLocked() bool {
 
 // postUserAndUnlock queues a user message of sz bytes, then signals.
 func (m *Mailbox) postUserAndUnlock(msg any, sz int64) {
-	m.user.push(entry{msg: msg, size: sz}, userMin, userMax)
+	m.user.push(entry{msg: msg, size: sz}, userShape)
 	m.bytes += sz
 	m.posted++
 	m.signalAndUnlock(false)
@@ -77,22 +77,19 @@ func (m *Mailbox) signalAndUnlock(system bool) {
 	}
 	m.mu.Unlock()
 	if start {
-		go m.run()
+		m.group.start(m)
 	} else if wake != nil {
 		wake <- struct{}{}
 	}
 }
 
-// run is the mailbox's goroutine: system messages first, then user messages
-// unless suspended or closed, yielding every throughput messages, lingering
-// when out of work, exiting when the linger passes with nothing to do.
-func (m *Mailbox) run() {
-	var timer *time.Timer
+// run is the mailbox's goroutine, on worker w: system messages first, then
+// user messages unless suspended or closed, yielding every throughput
+// messages, lingering when out of work, returning when the linger passes
+// with nothing to do.
+func (m *Mailbox) run(w *worker) {
 	exited := false
 	defer func() {
-		if timer != nil {
-			timer.Stop()
-		}
 		if !exited {
 			// The invoker called runtime.Goexit, or EscalateFailure
 			// panicked: leave the mailbox restartable.
@@ -104,7 +101,11 @@ func (m *Mailbox) run() {
 	}()
 	n := 0
 	warm := false // whether this goroutine has lingered and been woken
+	if w.wake == nil {
+		w.wake = make(chan struct{}, 1)
+	}
 	m.mu.Lock()
+	m.wake = w.wake
 	for {
 		if msg, ok := m.sys.pop(); ok {
 			switch msg.(type) {
@@ -122,7 +123,7 @@ func (m *Mailbox) run() {
 			m.mu.Unlock()
 			m.invokeUser(msg)
 		} else {
-			if !m.park(&timer, warm) {
+			if !m.park(w, warm) {
 				exited = true
 				return
 			}
@@ -145,7 +146,7 @@ func (m *Mailbox) run() {
 // conversation yields the processor, checking for work, before it parks.
 const spinYields = 20
 
-func (m *Mailbox) park(timer **time.Timer, spin bool) bool {
+func (m *Mailbox) park(w *worker, spin bool) bool {
 	if m.linger < 0 {
 		m.exitLocked()
 		m.mu.Unlock()
@@ -165,22 +166,19 @@ func (m *Mailbox) park(timer **time.Timer, spin bool) bool {
 			return true
 		}
 	}
-	if m.wake == nil {
-		m.wake = make(chan struct{}, 1)
-	}
 	wake := m.wake
 	m.state = lingering
 	m.mu.Unlock()
-	if *timer == nil {
-		*timer = time.NewTimer(m.linger)
+	if w.timer == nil {
+		w.timer = time.NewTimer(m.linger)
 	} else {
-		(*timer).Reset(m.linger)
+		w.timer.Reset(m.linger)
 	}
 	select {
 	case <-wake:
 		m.mu.Lock()
 		return true
-	case <-(*timer).C:
+	case <-w.timer.C:
 	}
 	m.mu.Lock()
 	if m.state == running { // a poster won the race with the timer
@@ -199,8 +197,8 @@ func (m *Mailbox) park(timer **time.Timer, spin bool) bool {
 func (m *Mailbox) exitLocked() {
 	m.state = idle
 	m.wake = nil
-	m.user.trim()
-	m.sys.trim()
+	m.user.trim(userShape)
+	m.sys.trim(sysShape)
 }
 
 // invokeUser hands msg to the invoker; a panic becomes EscalateFailure, as
@@ -252,9 +250,6 @@ func (m *Mailbox) Receive(ctx context.Context) (any, error) {
 		if err := ctx.Err(); err != nil {
 			m.mu.Unlock()
 			return nil, err
-		}
-		if m.wake == nil {
-			m.wake = make(chan struct{}, 1)
 		}
 		wake := m.wake
 		m.state = receiving

@@ -1,4 +1,4 @@
-// Command report runs the five workloads of BENCHMARKS.md on murmur and on
+// Command report runs the workloads of BENCHMARKS.md on murmur and on
 // raw protoactor, several times, and prints one table: the medians, the
 // ratio murmur ÷ raw protoactor (the median of the ratios measured in the
 // same run), and each target beside its figure.
@@ -21,6 +21,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/murmur-go/murmur/bench"
 )
 
 // options are the command's flags.
@@ -32,6 +34,9 @@ type options struct {
 	w2     int             // round trips in W2
 	w3     int             // messages in W3
 	w5max  int             // largest W5 payload, in MiB
+	w6     int             // hops in W6
+	w7     int             // n of W7's fib(n) tree
+	linger time.Duration   // murmur mailboxes' linger; zero means the default
 	w2r    int             // round trips in W2R
 	w3r    int             // messages in W3R
 }
@@ -41,11 +46,14 @@ func main() {
 	var only string
 	flag.IntVar(&o.runs, "runs", 3, "runs of every workload; the table shows medians")
 	flag.BoolVar(&o.asJSON, "json", false, "print JSON instead of a table")
-	flag.StringVar(&only, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5, and W2R,W3R or R for both, which run only when named); empty means W1 to W5")
+	flag.StringVar(&only, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5,W6,W7, and W2R,W3R or R for both, which run only when named); empty means W1 to W7")
 	flag.IntVar(&o.w1, "w1", 100_000, "actors spawned in W1")
 	flag.IntVar(&o.w2, "w2", 100_000, "round trips in W2")
 	flag.IntVar(&o.w3, "w3", 1_000_000, "messages in W3")
 	flag.IntVar(&o.w5max, "w5max", 256, "largest W5 payload in MiB (1, 64 and 256 are measured up to it)")
+	flag.IntVar(&o.w6, "w6", 100_000, "hops of the token in W6 (a ring of 100 actors)")
+	flag.IntVar(&o.w7, "w7", bench.TreeN, "n of W7's fib(n) tree of actors (25: 150,049 actors)")
+	flag.DurationVar(&o.linger, "linger", 0, "how long a murmur mailbox keeps its goroutine after its queue empties (W1-W7); zero means murmur's default, negative none")
 	flag.IntVar(&o.w2r, "w2r", 20_000, "round trips in W2R (W2 between two processes)")
 	flag.IntVar(&o.w3r, "w3r", 200_000, "messages in W3R (W3 between two processes)")
 	flag.Parse()
@@ -55,10 +63,11 @@ func main() {
 			o.only[w] = true
 		}
 	}
-	if o.runs < 1 || o.w1 < 1 || o.w2 < 1 || o.w3 < 1 || o.w5max < 1 || o.w2r < 1 || o.w3r < 1 {
-		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3, -w5max, -w2r and -w3r must be at least 1")
+	if o.runs < 1 || o.w1 < 1 || o.w2 < 1 || o.w3 < 1 || o.w5max < 1 || o.w6 < 1 || o.w7 < 1 || o.w2r < 1 || o.w3r < 1 {
+		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3, -w5max, -w6, -w7, -w2r and -w3r must be at least 1")
 		os.Exit(2)
 	}
+	bench.Mailbox.Linger = o.linger
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
 	rep := report{
@@ -67,6 +76,7 @@ func main() {
 		GOMAXPROCS: runtime.GOMAXPROCS(0),
 		Go:         runtime.Version(),
 		Runs:       o.runs,
+		Linger:     o.linger.String(),
 	}
 	t1, err := runT1(ctx, o) // T1 runs only when named (t1.go)
 	if err != nil {
@@ -148,6 +158,14 @@ func measure(ctx context.Context, o options) ([]*row, error) {
 	}
 	if want("W5") {
 		rs, run := w5(o.w5max)
+		rows, runs = append(rows, rs...), append(runs, run)
+	}
+	if want("W6") {
+		rs, run := w6(o.w6)
+		rows, runs = append(rows, rs...), append(runs, run)
+	}
+	if want("W7") {
+		rs, run := w7(o.w7)
 		rows, runs = append(rows, rs...), append(runs, run)
 	}
 	if wantRemote(o, "W2R") {

@@ -30,6 +30,7 @@ func TestFormat(t *testing.T) {
 		{value(1.944, "×"), "1.94"},
 		{value(829.4, "ms"), "829 ms"},
 		{value(5.26, "µs"), "5.3 µs"},
+		{value(1234.4, ""), "1,234"},
 		{ratio(0.0747), "0.0747"},
 		{ratio(4.46), "4.46"},
 		{ratio(85.31), "85.3"},
@@ -52,6 +53,11 @@ func TestSummary(t *testing.T) {
 	if s.Murmur != 2 || s.Protoactor != 1 || s.Ratio != 1 || s.Met == nil || !*s.Met {
 		t.Errorf("summary = %+v", s)
 	}
+	// A target on the ratio as well: the value alone does not meet it.
+	r.MinRatio = 1.3
+	if s := r.summary(); s.Met == nil || *s.Met {
+		t.Errorf("met with a ratio of %v under 1.3: %+v", s.Ratio, s)
+	}
 	if median([]float64{4, 1, 3, 2}) != 2.5 {
 		t.Error("median of an even count is not the mean of the middle two")
 	}
@@ -59,8 +65,8 @@ func TestSummary(t *testing.T) {
 
 // TestSmallRun runs the quick workloads, tiny, and prints them both ways.
 func TestSmallRun(t *testing.T) {
-	o := options{runs: 2, w1: 50, w2: 50, w3: 200, w5max: 1,
-		only: map[string]bool{"W1": true, "W2": true, "W3": true, "W5": true}}
+	o := options{runs: 2, w1: 50, w2: 50, w3: 200, w5max: 1, w6: 300, w7: 8,
+		only: map[string]bool{"W1": true, "W2": true, "W3": true, "W5": true, "W6": true, "W7": true}}
 	rows, err := measure(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +80,7 @@ func TestSmallRun(t *testing.T) {
 	}
 	var table bytes.Buffer
 	rep.print(&table)
-	for _, want := range []string{"| W1 | spawn 50 actors", "| W2 |", "| W3 |", "| W5 | transfer 1 MiB", "≥ 250,000/s"} {
+	for _, want := range []string{"| W1 | spawn 50 actors", "| W2 |", "| W3 |", "| W5 | transfer 1 MiB", "| W6 | ring of 100, 300 hops", "| W7 | fib(8) tree, 41 actors", "≥ 250,000/s"} {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, table.String())
 		}

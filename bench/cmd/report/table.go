@@ -14,13 +14,16 @@ import (
 
 // row is one figure of the table: a measurement of each side per run.
 type row struct {
-	ID     string             // the workload: W1 ... W5
+	ID     string             // the workload: W1 ... W7
 	Figure string             // what is measured
-	Unit   string             // "/s", "B", "ms", "µs" or "×"
+	Unit   string             // "/s", "B", "ms", "µs", "×", or "" for a count
 	Target string             // BENCHMARKS.md's target, in words
 	Meets  func(float64) bool // whether murmur's median meets the target; nil for none
-	murmur []float64
-	proto  []float64
+	// MinRatio, if set, is part of the target too: the median ratio
+	// murmur ÷ raw protoactor must be at least this.
+	MinRatio float64
+	murmur   []float64
+	proto    []float64
 }
 
 // add records one run: murmur's figure and raw protoactor's.
@@ -73,7 +76,7 @@ func (r *row) summary() summary {
 		MurmurRuns: nums(r.murmur), ProtoRuns: nums(r.proto),
 	}
 	if r.Meets != nil {
-		met := r.Meets(float64(s.Murmur))
+		met := r.Meets(float64(s.Murmur)) && float64(s.Ratio) >= r.MinRatio
 		s.Met = &met
 	}
 	return s
@@ -98,13 +101,18 @@ type report struct {
 	GOMAXPROCS int       `json:"gomaxprocs"`
 	Go         string    `json:"go"`
 	Runs       int       `json:"runs"`
+	Linger     string    `json:"linger"` // the -linger flag; "0s" is murmur's default
 	Rows       []summary `json:"rows"`
 }
 
 // print writes the report as a Markdown table.
 func (rep report) print(w io.Writer) {
-	fmt.Fprintf(w, "%s, %s, GOMAXPROCS=%d, %s; medians of %d runs; ratio = murmur ÷ raw protoactor, median of the per-run ratios\n\n",
-		rep.Date, rep.CPU, rep.GOMAXPROCS, rep.Go, rep.Runs)
+	linger := ""
+	if rep.Linger != "" && rep.Linger != "0s" {
+		linger = ", mailbox linger " + rep.Linger
+	}
+	fmt.Fprintf(w, "%s, %s, GOMAXPROCS=%d, %s%s; medians of %d runs; ratio = murmur ÷ raw protoactor, median of the per-run ratios\n\n",
+		rep.Date, rep.CPU, rep.GOMAXPROCS, rep.Go, linger, rep.Runs)
 	cells := [][]string{{"", "figure", "murmur", "raw protoactor", "murmur ÷ raw", "target", "met"}}
 	for _, s := range rep.Rows {
 		met := ""
@@ -172,6 +180,9 @@ func value(v float64, unit string) string {
 		return count(int(math.Round(v))) + " B"
 	case "×":
 		return strconv.FormatFloat(v, 'f', 2, 64)
+	}
+	if unit == "" {
+		return count(int(math.Round(v)))
 	}
 	if v >= 100 {
 		return count(int(math.Round(v))) + " " + unit
