@@ -96,7 +96,8 @@ var noOptions SpawnOptions
 // SpawnOptions gains a field, so that it is added here.
 func (o *SpawnOptions) isDefault() bool {
 	return o.Args == nil && o.Name == "" && o.Mailbox == (mailbox.Config{}) && o.MaxSteps == 0 &&
-		o.Supervision == (Supervision{}) && o.ReceiveTimeout == 0 && o.MessageTimeout == 0 && o.Node == ""
+		o.Supervision == (Supervision{}) && o.ReceiveTimeout == 0 && o.MessageTimeout == 0 && o.Node == "" &&
+		o.pool == nil && o.peer == "" && o.gob == nil
 }
 
 // refExtras holds the parts of an actor's record that most actors never
