@@ -8,7 +8,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -404,13 +403,33 @@ var wireErrors = []error{nil, ErrUnknownActor, ErrStopped, ErrActorFailed, ErrTi
 	ErrQuotaExceeded, ErrNoWorker, ErrUnknownBehavior}
 
 // errorToWire is an error answer to a requester on another node.
+// Its identity is the sentinel nearest the top of err's chain: an actor
+// that failed because it requested a missing one is ErrActorFailed to its
+// requester, though ErrUnknownActor is deeper in the chain.
 func errorToWire(err error) *wire.Envelope {
 	code := len(wireErrors) // no known identity
-	for i, e := range wireErrors[1:] {
-		if errors.Is(err, e) {
-			code = i + 1
-			break
+	for level := []error{err}; len(level) > 0 && code == len(wireErrors); {
+		var next []error
+		for _, e := range level {
+			for i, w := range wireErrors[1:] {
+				if e == w {
+					code = i + 1
+					break
+				}
+			}
+			if code < len(wireErrors) {
+				break
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() error }:
+				if in := u.Unwrap(); in != nil {
+					next = append(next, in)
+				}
+			case interface{ Unwrap() []error }:
+				next = append(next, u.Unwrap()...)
+			}
 		}
+		level = next
 	}
 	return &wire.Envelope{ErrorCode: int32(code), Error: err.Error()}
 }
