@@ -446,7 +446,7 @@ func (p *Pool) pick(env *envelope) (worker, error) {
 
 // hashKey extracts the routing key from a message for ConsistentHash.
 func (p *Pool) hashKey(env *envelope) (string, error) {
-	v, err := p.sys.cfg.Limits.DecodeGoTransfer(env.msg.Body, nil)
+	v, err := p.sys.cfg.Limits.DecodeGoTransfer(env.msg.Body, env.msg.Buffers) // reads the key; moves nothing
 	if err != nil {
 		return "", err
 	}

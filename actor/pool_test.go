@@ -117,6 +117,13 @@ func TestPoolConsistentHashAndBroadcast(t *testing.T) {
 			byUser[user] = a.Worker
 		}
 	}
+	// A message that moves a buffer is routed by its key as well.
+	var moved answer
+	if err := sys.Request(ctx, p.Address(), map[string]any{"x": 1, "user": "ada", "buf": actor.Transfer(make([]byte, 64))}, &moved); err != nil {
+		t.Errorf("a message moving a buffer: %v", err)
+	} else if moved.Worker != byUser["ada"] {
+		t.Errorf("a message moving a buffer went to %v, ada's worker is %v", moved.Worker, byUser["ada"])
+	}
 	if err := sys.Request(ctx, p.Address(), map[string]any{"x": 1}, nil); err == nil || !strings.Contains(err.Error(), `no key "user"`) {
 		t.Errorf("message without the key: %v", err)
 	}
