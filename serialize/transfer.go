@@ -173,7 +173,9 @@ func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func(
 	}
 	r.wrap = wrap
 	if len(buffers) > 0 { // a plain message allocates nothing more
-		r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+		if err := r.arrivals(buffers); err != nil {
+			return nil, err
+		}
 	}
 	v, err := r.starlarkValue(false)
 	if err != nil {
@@ -189,12 +191,24 @@ func (l Limits) DecodeGoTransfer(data []byte, buffers [][]byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+	if err := r.arrivals(buffers); err != nil {
+		return nil, err
+	}
 	v, err := r.goValue(modeValue)
 	if err != nil {
 		return nil, withPath(err)
 	}
 	return v, r.finish()
+}
+
+// arrivals sets up the moved memory of the message, charging its
+// bookkeeping first.
+func (r *reader) arrivals(buffers [][]byte) error {
+	if err := r.charge(0, arrivalsSize+heapSize(len(buffers))); err != nil {
+		return err
+	}
+	r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+	return nil
 }
 
 // slot reads an ExtBuffer payload of n bytes at r.pos (found at off) and
