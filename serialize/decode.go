@@ -79,12 +79,15 @@ type reader struct {
 	wrap wrapFunc
 }
 
-// reader returns a reader of data, or an error if data is over MaxBytes.
-func (l Limits) reader(data []byte) (reader, error) {
+// start sets r, a zero reader, to read data, or returns an error if data
+// is over MaxBytes. (Filling the caller's reader in place costs less than
+// returning one.)
+func (l Limits) start(r *reader, data []byte) error {
 	if max := l.bytes(); len(data) > max {
-		return reader{}, decodeError(ErrTooLarge, 0, fmt.Sprintf("%d bytes, more than the limit of %d", len(data), max))
+		return decodeError(ErrTooLarge, 0, fmt.Sprintf("%d bytes, more than the limit of %d", len(data), max))
 	}
-	return reader{data: data, end: len(data), maxDepth: l.depth(), maxMem: l.memory()}, nil
+	r.data, r.end, r.maxDepth, r.maxMem = data, len(data), l.depth(), l.memory()
+	return nil
 }
 
 // smallMessage is the size up to which a message's strings share one copy

@@ -103,8 +103,8 @@ func (r *reader) starlarkDict() (starlark.Value, error) {
 	if err := r.enter(r.tok.off); err != nil {
 		return nil, err
 	}
-	t, err := r.newTable(r.tok.off, min(n, maxPrealloc))
-	if err != nil {
+	var t table
+	if err := r.newTable(&t, r.tok.off, min(n, maxPrealloc)); err != nil {
 		return nil, err
 	}
 	d := starlark.NewDict(min(n, maxPrealloc))
@@ -122,13 +122,18 @@ func (r *reader) starlarkDict() (starlark.Value, error) {
 			return nil, within(err, keySegment(repr(k)))
 		}
 		before := d.Len()
-		if err := r.reserve(&t, off, before, k); err != nil {
-			return nil, err
+		free := t.free(before, k)
+		if !free {
+			if err := r.reserve(&t, off, before, k); err != nil {
+				return nil, err
+			}
 		}
 		if err := d.SetKey(k, v); err != nil {
 			return nil, within(r.malformed(off, "%v", err), dictKeySegment(i))
 		}
-		r.inserted(&t, before, d.Len())
+		if !free {
+			r.inserted(&t, before, d.Len())
+		}
 	}
 	r.depth--
 	return d, nil
@@ -186,8 +191,8 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := r.newTable(off, min(length, maxPrealloc))
-		if err != nil {
+		var t table
+		if err := r.newTable(&t, off, min(length, maxPrealloc)); err != nil {
 			return nil, err
 		}
 		s := starlark.NewSet(min(length, maxPrealloc))
@@ -198,13 +203,18 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 				return nil, within(err, setSegment(i))
 			}
 			before := s.Len()
-			if err := r.reserve(&t, elemOff, before, v); err != nil {
-				return nil, err
+			free := t.free(before, v)
+			if !free {
+				if err := r.reserve(&t, elemOff, before, v); err != nil {
+					return nil, err
+				}
 			}
 			if err := s.Insert(v); err != nil {
 				return nil, within(r.malformed(elemOff, "%v", err), setSegment(i))
 			}
-			r.inserted(&t, before, s.Len())
+			if !free {
+				r.inserted(&t, before, s.Len())
+			}
 		}
 		r.depth--
 		return s, r.done(saved, "set")

@@ -78,8 +78,8 @@ func (l Limits) AppendStarlark(dst []byte, v starlark.Value) ([]byte, error) {
 // that the caller owns. Arrays become lists, except inside dict keys and set
 // elements, where they become tuples.
 func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	v, err := r.starlarkValue(false)
@@ -92,8 +92,8 @@ func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
 // DecodeStarlarkArray decodes a message that must be an array, returning its
 // elements (decoded as by DecodeStarlark) as a tuple, e.g. for init(*args).
 func (l Limits) DecodeStarlarkArray(data []byte) (starlark.Tuple, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	if err := r.next(); err != nil {
@@ -128,8 +128,8 @@ func (l Limits) EncodeGo(v any) ([]byte, error) {
 // map[string]any (map[any]any unless every key is a string), Address and
 // *big.Int. A set becomes a []any.
 func (l Limits) DecodeGo(data []byte) (any, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	v, err := r.goValue(modeValue)

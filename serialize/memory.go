@@ -94,6 +94,10 @@ func (r *reader) charge(off, n int) error {
 	return nil
 }
 
+// tooMuchMemory is the error of charge, kept out of line so that charge
+// is inlined.
+//
+//go:noinline
 func (r *reader) tooMuchMemory(off int) error {
 	return decodeError(ErrTooLarge, off, fmt.Sprintf("decoding it needs more than %d bytes of memory (Limits.MaxMemory)", r.maxMem))
 }
@@ -115,11 +119,14 @@ func (r *reader) textCost(n, k int) int {
 // strCost is what a str or bin in r.tok costs as a value: its bytes, and
 // its header in an interface unless it is empty.
 func (r *reader) strCost() int {
-	n := len(r.tok.s)
-	if n == 0 {
+	switch n := len(r.tok.s); {
+	case n == 0:
 		return 0
+	case r.wholePaid: // a small message's copy, counted already
+		return boxString
+	default:
+		return boxString + r.textCost(n, 1)
 	}
-	return boxString + r.textCost(n, 1)
 }
 
 // sliceCost is a slice of n elements of 16 bytes, as a value of its own.
@@ -155,17 +162,29 @@ func overloaded(entries, buckets int) bool {
 	return entries >= 8 && 2*entries >= 13*buckets
 }
 
-// newTable charges a dict or set made for size entries (at offset off).
-func (r *reader) newTable(off, size int) (table, error) {
-	t := table{buckets: 1}
+// newTable charges a dict or set made for size entries (at offset off),
+// and sets t to mirror its table.
+func (r *reader) newTable(t *table, off, size int) error {
+	t.buckets, t.rehash = 1, 0
+	if size < 8 { // the inline bucket
+		return r.charge(off, hashTable)
+	}
+	return r.newLargeTable(t, off, size)
+}
+
+func (r *reader) newLargeTable(t *table, off, size int) error {
 	for overloaded(size, t.buckets) {
 		t.buckets <<= 1
 	}
-	cost := hashTable
-	if t.buckets > 1 {
-		cost += heapSize(bucketBytes * t.buckets)
-	}
-	return t, r.charge(off, cost)
+	return r.charge(off, hashTable+heapSize(bucketBytes*t.buckets))
+}
+
+// free reports whether inserting k into the table of n entries costs
+// nothing: a string into the inline bucket, which cannot grow yet. The
+// caller then skips reserve and inserted.
+func (t *table) free(n int, k starlark.Value) bool {
+	_, ok := k.(starlark.String)
+	return ok && t.buckets == 1 && n < 8
 }
 
 // reserve charges, before k (at offset off) is inserted into the table of

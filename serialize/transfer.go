@@ -167,8 +167,8 @@ func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func(
 	if wrap == nil {
 		return nil, errors.New("serialize: DecodeStarlarkTransfer needs a wrap function to make buffers")
 	}
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	r.wrap = wrap
@@ -187,8 +187,8 @@ func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func(
 // DecodeGoTransfer is DecodeGo for a message that carried moved buffers:
 // each ExtBuffer slot becomes its buffer as a []byte, without a copy.
 func (l Limits) DecodeGoTransfer(data []byte, buffers [][]byte) (any, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	if err := r.arrivals(buffers); err != nil {
