@@ -156,7 +156,10 @@ func TestDecodeMemoryEstimates(t *testing.T) {
 		for _, data := range inputs {
 			charge := charged(d.decode, data)
 			l := serialize.Limits{MaxMemory: charge}
-			got := allocated(func() { _ = d.decode(l, data) })
+			// The least of two runs: now and then something else in the
+			// process allocates a little meanwhile.
+			decode := func() { _ = d.decode(l, data) }
+			got := min(allocated(decode), allocated(decode))
 			if got > uint64(charge+chargeSlack) {
 				t.Errorf("%s of %d bytes (% x...) allocated %d bytes, more than its charge %d + %d",
 					d.name, len(data), data[:min(len(data), 16)], got, charge, chargeSlack)
