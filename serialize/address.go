@@ -51,6 +51,12 @@ func (a Address) String() string {
 	return "<address " + a.Node + "/" + a.ID + ">"
 }
 
+// short returns a with its node and id cut to what a path prints of them
+// (see keySegment).
+func (a Address) short() Address {
+	return Address{Node: a.Node[:min(len(a.Node), maxKeyRepr+1)], ID: a.ID[:min(len(a.ID), maxKeyRepr+1)]}
+}
+
 // Attr returns a.node (the node's "host:port", "" for an embedded
 // system) and a.id, for scripts.
 func (a Address) Attr(name string) (starlark.Value, error) {

@@ -4,6 +4,7 @@
 package serialize_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"runtime"
@@ -34,24 +35,41 @@ func allocated(f func()) uint64 {
 	return after.TotalAlloc - before.TotalAlloc
 }
 
-// decoders are the entry points the bound covers, each with its bytes per
+// keep is a wrap function for DecodeStarlarkTransfer that allocates
+// nothing: what a wrap makes is outside the bounds.
+func keep([]byte) starlark.Value { return starlark.None }
+
+// decoders are the entry points the bounds cover, each with its bytes per
 // input byte.
 var decoders = []struct {
 	name    string
 	perByte int
-	decode  func(l serialize.Limits, data []byte)
+	decode  func(l serialize.Limits, data []byte) error
 }{
-	{"DecodeStarlark", allocPerByteStarlark, func(l serialize.Limits, data []byte) { _, _ = l.DecodeStarlark(data) }},
-	{"DecodeStarlarkArray", allocPerByteStarlark, func(l serialize.Limits, data []byte) { _, _ = l.DecodeStarlarkArray(data) }},
-	{"DecodeStarlarkTransfer", allocPerByteStarlark, func(l serialize.Limits, data []byte) {
-		_, _ = l.DecodeStarlarkTransfer(data, [][]byte{{1}}, func(b []byte) starlark.Value { return starlark.Bytes(b) })
+	{"DecodeStarlark", allocPerByteStarlark, func(l serialize.Limits, data []byte) error {
+		_, err := l.DecodeStarlark(data)
+		return err
 	}},
-	{"DecodeGo", allocPerByteGo, func(l serialize.Limits, data []byte) { _, _ = l.DecodeGo(data) }},
-	{"DecodeGoInto(*any)", allocPerByteGo, func(l serialize.Limits, data []byte) {
+	{"DecodeStarlarkArray", allocPerByteStarlark, func(l serialize.Limits, data []byte) error {
+		_, err := l.DecodeStarlarkArray(data)
+		return err
+	}},
+	{"DecodeStarlarkTransfer", allocPerByteStarlark, func(l serialize.Limits, data []byte) error {
+		_, err := l.DecodeStarlarkTransfer(data, [][]byte{{1}}, keep)
+		return err
+	}},
+	{"DecodeGo", allocPerByteGo, func(l serialize.Limits, data []byte) error {
+		_, err := l.DecodeGo(data)
+		return err
+	}},
+	{"DecodeGoInto(*any)", allocPerByteGo, func(l serialize.Limits, data []byte) error {
 		var v any
-		_ = l.DecodeGoInto(data, &v)
+		return l.DecodeGoInto(data, &v)
 	}},
-	{"DecodeGoTransfer", allocPerByteGo, func(l serialize.Limits, data []byte) { _, _ = l.DecodeGoTransfer(data, [][]byte{{1}}) }},
+	{"DecodeGoTransfer", allocPerByteGo, func(l serialize.Limits, data []byte) error {
+		_, err := l.DecodeGoTransfer(data, [][]byte{{1}})
+		return err
+	}},
 }
 
 // checkAllocBound fails t if any decoder allocates more than its bound on data.
@@ -59,7 +77,7 @@ func checkAllocBound(t *testing.T, l serialize.Limits, data []byte) {
 	t.Helper()
 	for _, d := range decoders {
 		limit := uint64(d.perByte*len(data) + allocBase)
-		if got := allocated(func() { d.decode(l, data) }); got > limit {
+		if got := allocated(func() { _ = d.decode(l, data) }); got > limit {
 			t.Errorf("%s of %d bytes (% x...) allocated %d bytes, more than %d*%d+%d = %d",
 				d.name, len(data), data[:min(len(data), 16)], got, d.perByte, len(data), allocBase, limit)
 		}
@@ -120,6 +138,7 @@ var costly = []string{
 	"80", "90", "a0", "a141", "c400", "c40141", "d40390", "d5039100", "d5039190",
 	"d501a0a0", "d40200", "d5020001", "ca00000000", "cb3ff0000000000000",
 	"810000", "8100c0", "81a0c0", "81a141c0", "819100c0", "82000001c0", "918080",
+	"c70005", "d40500", "c70a0391cb7e37e43c8800759c", "d30000000100000000", "cfffffffffffffffff",
 }
 
 // allocSeeds are the inputs the bound is checked on before any fuzzing.
@@ -136,6 +155,12 @@ func allocSeeds(tb testing.TB) [][]byte {
 	for _, elem := range costly {
 		seeds = append(seeds, repeated(tb, 16<<10, elem))
 	}
+	// Dicts, sets and Go maps past their growth points, keys that hash
+	// alike or cost the most to hash, duplicate keys.
+	for _, n := range []int{9, 65, 449, 897, 3000} {
+		seeds = append(seeds, mapOf(n, intKey), mapOf(n, stringKey), setOf(n, floatKey), stringsThenInt(n))
+	}
+	seeds = append(seeds, mapOf(100, collidingKey), setOf(100, hugeFloatKey), mapOf(3000, func(b []byte, _ int) []byte { return append(b, 0) }))
 	// A deep path on the error: 5000 nested arrays, then an invalid byte.
 	seeds = append(seeds, append(mustHex(tb, strings.Repeat("91", 5000)), 0xc1))
 	// Huge dict keys on the error path: a big integer alone or in a tuple,
@@ -146,6 +171,15 @@ func allocSeeds(tb testing.TB) [][]byte {
 	seeds = append(seeds, append(append([]byte{0x81}, bigKey...), 0xc1))
 	seeds = append(seeds, append(append([]byte{0x81, 0x91}, bigKey...), 0xc1))
 	seeds = append(seeds, append(append(mustHex(tb, "81 db 00004000"), make([]byte, 16<<10)...), 0xc1))
+	// Error paths of the default depth through long keys, after values
+	// that take most of the memory limits the fuzz target checks.
+	escaped := append([]byte{0xd9, 0xff}, bytes.Repeat([]byte{1}, 255)...)
+	address := binary.BigEndian.AppendUint32([]byte{0xc9}, 6+5000)
+	address = append(append(address, byte(serialize.ExtAddress), 0xa0, 0xdb), binary.BigEndian.AppendUint32(nil, 5000)...)
+	address = append(address, bytes.Repeat([]byte{'x'}, 5000)...)
+	for _, filler := range []int{20 << 10, 900 << 10} {
+		seeds = append(seeds, deepKeys(filler, 99, escaped), deepKeys(filler, 99, address))
+	}
 	var l serialize.Limits
 	for _, src := range []string{
 		"v = [{} for i in range(1000)]", "v = {i: [i, str(i), float(i)] for i in range(500)}",
@@ -160,8 +194,20 @@ func allocSeeds(tb testing.TB) [][]byte {
 	return seeds
 }
 
-// FuzzDecodeAllocBound checks the documented bound on the memory decoding
-// allocates. Run it alone (-parallel 1): the measure counts every goroutine.
+// deepKeys returns [a str of filler bytes, {key: {key: ...}}], depth
+// dicts, then an invalid byte.
+func deepKeys(filler, depth int, key []byte) []byte {
+	b := binary.BigEndian.AppendUint32([]byte{0x92, 0xdb}, uint32(filler))
+	b = append(b, make([]byte, filler)...)
+	for i := 0; i < depth; i++ {
+		b = append(append(b, 0x81), key...)
+	}
+	return append(b, 0xc1)
+}
+
+// FuzzDecodeAllocBound checks the documented bounds on the memory decoding
+// allocates: proportional to the input, and at most MaxMemory plus a
+// constant. Run it alone (-parallel 1): the measure counts every goroutine.
 func FuzzDecodeAllocBound(f *testing.F) {
 	for _, seed := range allocSeeds(f) {
 		f.Add(seed)
@@ -169,6 +215,7 @@ func FuzzDecodeAllocBound(f *testing.F) {
 	l := serialize.Limits{MaxDepth: 10000} // deep paths cost more than the default allows
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkAllocBound(t, l, data)
+		checkMemoryBound(t, data)
 	})
 }
 

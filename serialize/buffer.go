@@ -36,6 +36,9 @@ func (r *reader) starlarkBuffer(off, n int) (starlark.Value, error) {
 	if r.wrap == nil {
 		return nil, r.malformed(off, "a buffer needs a decoder that makes buffers (DecodeStarlarkTransfer with a wrap function)")
 	}
+	if err := r.charge(off, heapSize(n)); err != nil { // what wrap makes of it aside
+		return nil, err
+	}
 	return r.wrap(r.bufferCopy(n)), nil
 }
 

@@ -251,9 +251,12 @@ func FuzzDecodeBuffers(f *testing.F) {
 		if v.String() != v2.String() {
 			t.Fatalf("unstable: %s\nthen %s", v, v2)
 		}
-		// Where every element is a bin or a buffer, a [][]byte takes them all.
+		// Where every element of an array is a bin or a buffer, a [][]byte
+		// takes them all (a set, which DecodeGo makes a []any too, is an
+		// ext msgpack's reflection does not know).
 		g, err := l.DecodeGo(data)
 		elems, ok := g.([]any)
+		ok = ok && (data[0]&0xf0 == 0x90 || data[0] == 0xdc || data[0] == 0xdd)
 		for _, e := range elems {
 			_, isBytes := e.([]byte)
 			ok = ok && isBytes

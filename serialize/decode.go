@@ -63,8 +63,14 @@ type reader struct {
 	// so in a valid message it never exceeds len(data): containers nested
 	// inside each other cannot all claim the same bytes left.
 	declared int
-	whole    string // a copy of a small message, made on first need; see string
-	tok      token
+	// used is the memory the values built so far may take, charged before
+	// they are allocated (see memory.go); more than maxMem is an error.
+	// Readers that build values only for an error's path (keyRepr) set
+	// maxMem to math.MaxInt.
+	used, maxMem int
+	whole        string // a copy of a small message, made on first need; see string
+	wholePaid    bool   // whether used counts whole already
+	tok          token
 	// moved is the memory transferred with the message, which ExtBuffer
 	// slots index (see transfer.go); nil for a plain message.
 	moved *arrivals
@@ -73,12 +79,15 @@ type reader struct {
 	wrap wrapFunc
 }
 
-// reader returns a reader of data, or an error if data is over MaxBytes.
-func (l Limits) reader(data []byte) (reader, error) {
+// start sets r, a zero reader, to read data, or returns an error if data
+// is over MaxBytes. (Filling the caller's reader in place costs less than
+// returning one.)
+func (l Limits) start(r *reader, data []byte) error {
 	if max := l.bytes(); len(data) > max {
-		return reader{}, decodeError(ErrTooLarge, 0, fmt.Sprintf("%d bytes, more than the limit of %d", len(data), max))
+		return decodeError(ErrTooLarge, 0, fmt.Sprintf("%d bytes, more than the limit of %d", len(data), max))
 	}
-	return reader{data: data, end: len(data), maxDepth: l.depth()}, nil
+	r.data, r.end, r.maxDepth, r.maxMem = data, len(data), l.depth(), l.memory()
+	return nil
 }
 
 // smallMessage is the size up to which a message's strings share one copy
@@ -419,7 +428,7 @@ func (r *reader) skip() error {
 // keyRepr returns the Starlark repr of the map key that starts at data[start]
 // (skip does not build keys, so an error's path decodes the key again).
 func (r *reader) keyRepr(start int) string {
-	kr := reader{data: r.data, pos: start, end: r.end, maxDepth: r.maxDepth}
+	kr := reader{data: r.data, pos: start, end: r.end, maxDepth: r.maxDepth, maxMem: math.MaxInt}
 	k, err := kr.starlarkValue(true)
 	if err != nil {
 		return "?"

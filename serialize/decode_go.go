@@ -30,16 +30,31 @@ func (r *reader) goValue(m mode) (any, error) {
 	case kindBool:
 		return t.b, nil
 	case kindInt:
+		if uint64(t.i) >= 256 { // Go keeps the interfaces of 0 to 255 ready
+			if err := r.charge(t.off, boxWord); err != nil {
+				return nil, err
+			}
+		}
 		return t.i, nil
-	case kindUint:
-		return t.u, nil
-	case kindFloat:
+	case kindUint, kindFloat:
+		if err := r.charge(t.off, boxWord); err != nil {
+			return nil, err
+		}
+		if t.kind == kindUint {
+			return t.u, nil
+		}
 		return t.f, nil
 	case kindStr:
+		if err := r.charge(t.off, r.strCost()); err != nil {
+			return nil, err
+		}
 		return r.string(), nil
 	case kindBin:
 		if m == modeKey {
 			return nil, r.malformed(t.off, "a bin cannot be a map key in Go ([]byte is not comparable)")
+		}
+		if err := r.charge(t.off, heapSize(len(t.s))+boxSlice); err != nil {
+			return nil, err
 		}
 		return append(make([]byte, 0, len(t.s)), t.s...), nil
 	case kindArray:
@@ -58,8 +73,11 @@ func (r *reader) goValue(m mode) (any, error) {
 
 // goArray reads the elements of the array in r.tok.
 func (r *reader) goArray(m mode) ([]any, error) {
-	n := r.tok.n
-	if err := r.enter(r.tok.off); err != nil {
+	n, off := r.tok.n, r.tok.off
+	if err := r.enter(off); err != nil {
+		return nil, err
+	}
+	if err := r.charge(off, sliceCost(n)); err != nil {
 		return nil, err
 	}
 	elems := make([]any, n)
@@ -77,30 +95,54 @@ func (r *reader) goArray(m mode) ([]any, error) {
 // goMap reads the entries of the map in r.tok: a map[string]any while every
 // key is a string, else a map[any]any.
 func (r *reader) goMap() (any, error) {
-	n := r.tok.n
-	if err := r.enter(r.tok.off); err != nil {
+	n, off := r.tok.n, r.tok.off
+	if err := r.enter(off); err != nil {
+		return nil, err
+	}
+	// paid is the size the map has been charged for.
+	paid, cost := min(n, maxPrealloc), goMapHeader
+	if n > 0 {
+		cost = goMapCost(paid)
+	}
+	if err := r.charge(off, cost); err != nil {
 		return nil, err
 	}
 	strs := make(map[string]any, min(n, maxPrealloc))
 	var anys map[any]any
 	for i := 0; i < n; i++ {
+		entry := r.pos
 		k, err := r.goValue(modeKey)
 		if err != nil {
 			return nil, within(err, dictKeySegment(i))
 		}
 		v, err := r.goValue(modeValue)
 		if err != nil {
+			if pathless(err) {
+				return nil, err
+			}
 			return nil, within(err, keySegment(goRepr(k)))
 		}
 		if anys == nil {
 			if s, ok := k.(string); ok {
+				if err := r.grow(entry, &paid, len(strs)); err != nil {
+					return nil, err
+				}
 				strs[s] = v
 				continue
 			}
-			anys = make(map[any]any, max(len(strs), min(n, maxPrealloc)))
+			// A fresh map, and each string key stored in an interface.
+			hint := max(len(strs), min(n, maxPrealloc))
+			paid = hint
+			if err := r.charge(entry, goMapCost(hint)+boxString*len(strs)); err != nil {
+				return nil, err
+			}
+			anys = make(map[any]any, hint)
 			for s, v := range strs {
 				anys[s] = v
 			}
+		}
+		if err := r.grow(entry, &paid, len(anys)); err != nil {
+			return nil, err
 		}
 		anys[k] = v
 	}
@@ -111,17 +153,37 @@ func (r *reader) goMap() (any, error) {
 	return strs, nil
 }
 
+// grow charges, before an entry (at offset off) goes into a Go map of
+// length entries, the growth of the map beyond the size paid for, if the
+// entry is new.
+func (r *reader) grow(off int, paid *int, length int) error {
+	if length < *paid {
+		return nil
+	}
+	if err := r.charge(off, goMapCost(length+1)-goMapCost(*paid)); err != nil {
+		return err
+	}
+	*paid = length + 1
+	return nil
+}
+
 // goExt reads the ext in r.tok.
 func (r *reader) goExt(m mode) (any, error) {
 	off, typ, n := r.tok.off, r.tok.ext, r.tok.n
 	switch typ {
 	case ExtAddress:
+		if err := r.charge(off, boxAddr+r.textCost(n, 2)); err != nil {
+			return nil, err
+		}
 		node, id, err := r.address(n)
 		if err != nil {
 			return nil, err
 		}
 		return Address{Node: node, ID: id}, nil
 	case ExtBigInt:
+		if err := r.charge(off, bigIntCost(n-1)+boxWord); err != nil {
+			return nil, err
+		}
 		x, err := r.bigInt(n)
 		if err != nil {
 			return nil, err
@@ -131,10 +193,16 @@ func (r *reader) goExt(m mode) (any, error) {
 		if m != modeValue {
 			return nil, r.malformed(off, "a buffer cannot be a map key or set element")
 		}
+		if err := r.charge(off, boxSlice); err != nil {
+			return nil, err
+		}
 		return r.slot(off, n)
 	case ExtBufferCopy:
 		if m != modeValue {
 			return nil, r.malformed(off, "a buffer cannot be a map key or set element")
+		}
+		if err := r.charge(off, heapSize(n)+boxSlice); err != nil {
+			return nil, err
 		}
 		return r.bufferCopy(n), nil
 	case ExtSet:
@@ -149,6 +217,9 @@ func (r *reader) goExt(m mode) (any, error) {
 		}
 		length, saved, err := r.setHeader(n)
 		if err != nil {
+			return nil, err
+		}
+		if err := r.charge(off, sliceCost(length)); err != nil {
 			return nil, err
 		}
 		elems := make([]any, length)
@@ -182,10 +253,12 @@ func normalInt(x *big.Int) any {
 func goRepr(k any) string {
 	switch k := k.(type) {
 	case string:
-		if len(k) > 4*maxKeyRepr {
-			k = k[:4*maxKeyRepr]
+		if len(k) > maxKeyRepr+1 { // as in writeRepr
+			k = k[:maxKeyRepr+1]
 		}
 		return strconv.Quote(k)
+	case Address:
+		return k.short().String()
 	case *big.Int:
 		if bits := k.BitLen(); bits > 256 {
 			return "<int of " + strconv.Itoa(bits) + " bits>"

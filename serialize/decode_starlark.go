@@ -23,15 +23,28 @@ func (r *reader) starlarkValue(key bool) (starlark.Value, error) {
 	case kindBool:
 		return starlark.Bool(t.b), nil
 	case kindInt:
+		if err := r.charge(t.off, r.intCost()); err != nil {
+			return nil, err
+		}
 		return starlark.MakeInt64(t.i), nil
 	case kindUint:
+		if err := r.charge(t.off, int64Big); err != nil {
+			return nil, err
+		}
 		return starlark.MakeUint64(t.u), nil
 	case kindFloat:
+		if err := r.charge(t.off, boxWord); err != nil {
+			return nil, err
+		}
 		return starlark.Float(t.f), nil
-	case kindStr:
+	case kindStr, kindBin:
+		if err := r.charge(t.off, r.strCost()); err != nil {
+			return nil, err
+		}
+		if t.kind == kindBin {
+			return starlark.Bytes(r.string()), nil
+		}
 		return starlark.String(r.string()), nil
-	case kindBin:
-		return starlark.Bytes(r.string()), nil
 	case kindArray:
 		return r.starlarkArray(key)
 	case kindMap:
@@ -50,6 +63,9 @@ func (r *reader) unhashable(off int, what string) error {
 
 // starlarkArray reads the array in r.tok: a list, or a tuple when key is true.
 func (r *reader) starlarkArray(key bool) (starlark.Value, error) {
+	if err := r.charge(r.tok.off, boxList); err != nil { // a tuple's interface takes less
+		return nil, err
+	}
 	elems, err := r.starlarkElems(key)
 	if err != nil {
 		return nil, err
@@ -62,8 +78,11 @@ func (r *reader) starlarkArray(key bool) (starlark.Value, error) {
 
 // starlarkElems reads the elements of the array in r.tok.
 func (r *reader) starlarkElems(key bool) ([]starlark.Value, error) {
-	n := r.tok.n
-	if err := r.enter(r.tok.off); err != nil {
+	n, off := r.tok.n, r.tok.off
+	if err := r.enter(off); err != nil {
+		return nil, err
+	}
+	if err := r.charge(off, heapSize(elemSize*n)); err != nil {
 		return nil, err
 	}
 	elems := make([]starlark.Value, n)
@@ -84,6 +103,10 @@ func (r *reader) starlarkDict() (starlark.Value, error) {
 	if err := r.enter(r.tok.off); err != nil {
 		return nil, err
 	}
+	var t table
+	if err := r.newTable(&t, r.tok.off, min(n, maxPrealloc)); err != nil {
+		return nil, err
+	}
 	d := starlark.NewDict(min(n, maxPrealloc))
 	for i := 0; i < n; i++ {
 		off := r.pos
@@ -93,10 +116,23 @@ func (r *reader) starlarkDict() (starlark.Value, error) {
 		}
 		v, err := r.starlarkValue(false)
 		if err != nil {
+			if pathless(err) {
+				return nil, err
+			}
 			return nil, within(err, keySegment(repr(k)))
+		}
+		before := d.Len()
+		free := t.free(before, k)
+		if !free {
+			if err := r.reserve(&t, off, before, k); err != nil {
+				return nil, err
+			}
 		}
 		if err := d.SetKey(k, v); err != nil {
 			return nil, within(r.malformed(off, "%v", err), dictKeySegment(i))
+		}
+		if !free {
+			r.inserted(&t, before, d.Len())
 		}
 	}
 	r.depth--
@@ -108,15 +144,26 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 	off, typ, n := r.tok.off, r.tok.ext, r.tok.n
 	switch typ {
 	case ExtAddress:
+		if err := r.charge(off, boxAddr+r.textCost(n, 2)); err != nil {
+			return nil, err
+		}
 		node, id, err := r.address(n)
 		if err != nil {
 			return nil, err
 		}
 		return Address{Node: node, ID: id}, nil
 	case ExtBigInt:
+		if err := r.charge(off, bigIntCost(n-1)); err != nil {
+			return nil, err
+		}
 		x, err := r.bigInt(n)
 		if err != nil {
 			return nil, err
+		}
+		if x.BitLen() >= 32 { // MakeBigInt copies x beyond 32 bits
+			if err := r.charge(off, bigIntCost(n-1)); err != nil {
+				return nil, err
+			}
 		}
 		return starlark.MakeBigInt(x), nil
 	case ExtBuffer:
@@ -144,6 +191,10 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 		if err != nil {
 			return nil, err
 		}
+		var t table
+		if err := r.newTable(&t, off, min(length, maxPrealloc)); err != nil {
+			return nil, err
+		}
 		s := starlark.NewSet(min(length, maxPrealloc))
 		for i := 0; i < length; i++ {
 			elemOff := r.pos
@@ -151,8 +202,18 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 			if err != nil {
 				return nil, within(err, setSegment(i))
 			}
+			before := s.Len()
+			free := t.free(before, v)
+			if !free {
+				if err := r.reserve(&t, elemOff, before, v); err != nil {
+					return nil, err
+				}
+			}
 			if err := s.Insert(v); err != nil {
 				return nil, within(r.malformed(elemOff, "%v", err), setSegment(i))
+			}
+			if !free {
+				r.inserted(&t, before, s.Len())
 			}
 		}
 		r.depth--

@@ -113,30 +113,60 @@
 //
 // Limits bounds both directions: MaxDepth, the deepest nesting of
 // containers (lists, tuples, dicts, sets; default 100), and MaxBytes, the
-// largest message (default 64 MiB). Decoding is safe on hostile bytes: it
-// never panics; trailing bytes after the value, unknown ext types and
-// malformed ext payloads are errors; and every declared length is checked
-// before anything is allocated: a str, bin or ext against the bytes left,
-// an array or map against what the message can hold. Every element takes
-// at least one byte of its own, so the lengths of all the arrays and maps
-// of a message (two per map entry) add up to no more than its size; a
-// message whose nested containers each claim the bytes left is an error
-// at the second one (`array of 1048566 elements but the containers before
-// it leave room for 5 elements in the message's 1048576 bytes`).
+// largest message (default 64 MiB); and decoding alone: MaxMemory, the
+// most memory one decode may allocate (default 1 GiB). Decoding is safe on
+// hostile bytes: it never panics; trailing bytes after the value, unknown
+// ext types and malformed ext payloads are errors; and every declared
+// length is checked before anything is allocated: a str, bin or ext
+// against the bytes left, an array or map against what the message can
+// hold. Every element takes at least one byte of its own, so the lengths
+// of all the arrays and maps of a message (two per map entry) add up to no
+// more than its size; a message whose nested containers each claim the
+// bytes left is an error at the second one (`array of 1048566 elements but
+// the containers before it leave room for 5 elements in the message's
+// 1048576 bytes`).
 //
 // So the memory decoding allocates is proportional to the input, whatever
 // the bytes, errors included: DecodeStarlark, DecodeStarlarkArray and
-// DecodeStarlarkTransfer (what its wrap makes aside) allocate at most 640
-// bytes per input byte plus 16 KiB; DecodeGo, DecodeGoTransfer and
-// DecodeGoInto into a *any at most 160 bytes per input byte plus 16 KiB
-// (measured on Go 1.26 and go.starlark.net's 512-byte dict, with a margin;
-// a fuzz target checks it). The costliest input per byte is a list of
-// empty dicts: one byte each on the wire, 528 bytes each as Starlark values
-// (133 for Go: one-entry maps with an int key). MaxBytes is therefore what
-// bounds a receiver's memory: a 64 MiB message can cost up to 40 GiB as
-// Starlark values; lower it where that matters. DecodeGoInto into a typed
-// target allocates in addition what msgpack's reflection makes of each
-// element, which depends on the target's types.
+// DecodeStarlarkTransfer allocate at most K = 640 bytes per input byte
+// plus 16 KiB; DecodeGo, DecodeGoTransfer and DecodeGoInto into a *any at
+// most K = 160 (measured on Go 1.26 and go.starlark.net's 512-byte dict,
+// with a margin; a fuzz target checks it). The costliest input per byte is
+// a list of empty dicts: one byte each on the wire, 528 bytes each as
+// Starlark values (133 for Go: one-entry maps with an int key), so a
+// message of 64 MiB could cost 34 GiB.
+//
+// MaxMemory caps that whatever the size. Decoding charges each value an
+// estimate of its size before allocating it — a str its bytes, a list 32
+// bytes and 16 per element, a dict 512 bytes and each table it grows into
+// (go.starlark.net's hashtable, mirrored entry by entry), a Go map its
+// groups and tables, a big integer its words, a float key the garbage of
+// hashing it — and fails once the charges pass MaxMemory, with an error
+// wrapping ErrTooLarge: `value: message too large at byte 17: decoding it
+// needs more than 1073741824 bytes of memory (Limits.MaxMemory)`. The
+// estimates are upper bounds of what the runtime allocates (a test checks
+// each kind of value against a real decode: they are about 1.1 to 2.6
+// times it), so every entry point above, and DecodeGoInto's checks before
+// msgpack's reflection, allocate at most
+//
+//	min(K·len(data) + 16 KiB, MaxMemory + C')
+//
+// where C' is 16 KiB plus, when decoding fails, the path of its error: at
+// most 1.5 KiB per level of nesting, so 166 KiB under the default
+// MaxDepth. Not counted: what a DecodeStarlarkTransfer wrap makes of a
+// buffer; what msgpack's reflection makes of each element for a typed
+// DecodeGoInto target, which depends on the target's types; and the
+// short-lived garbage Starlark makes when it compares two dict keys or set
+// elements whose hashes are equal (ints and floats that differ by
+// multiples of 2^32 hash alike).
+//
+// The default MaxMemory, 1 GiB, is 16 bytes per byte of a message of the
+// default MaxBytes. Measured charges per byte: a list of long strings 1.3,
+// of floats 3.6, of short strings 6.6, of small ints 16.8 (so a 64 MiB one
+// is just refused), of records as dicts 11 to 30, a dict of 10000 short
+// strings to ints 42 (28 as Go values): the densest of these are refused
+// beyond 25 MiB under the default. Raise MaxMemory for such messages, or
+// lower it where many decodes run at once (each has its own).
 //
 // # Errors
 //

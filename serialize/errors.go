@@ -18,7 +18,8 @@ var (
 	ErrCycle = errors.New("serialize: value contains itself")
 	// ErrTooDeep reports containers nested deeper than Limits.MaxDepth.
 	ErrTooDeep = errors.New("serialize: value nested too deeply")
-	// ErrTooLarge reports a message longer than Limits.MaxBytes.
+	// ErrTooLarge reports a message longer than Limits.MaxBytes, or one
+	// whose decoding needs more memory than Limits.MaxMemory.
 	ErrTooLarge = errors.New("serialize: message too large")
 	// ErrMalformed reports bytes that are not a message this package can decode:
 	// invalid or truncated msgpack, trailing bytes, unknown ext types, lengths
@@ -103,6 +104,13 @@ func within(err error, segment string) error {
 	return err
 }
 
+// pathless reports whether within would keep no path for err, so that a
+// caller can skip formatting a costly segment (a key's repr).
+func pathless(err error) bool {
+	e, ok := err.(*Error)
+	return !ok || e.Err == ErrTooLarge
+}
+
 // withPath joins the segments collected by within into err's Path. Every
 // exported function that encodes or decodes calls it on the error it returns.
 func withPath(err error) error {
@@ -141,18 +149,22 @@ func writeRepr(b *strings.Builder, k starlark.Value) {
 			return
 		}
 	case starlark.String:
-		// A UTF-8 character takes at most 4 bytes, so this prefix prints as
-		// more than maxKeyRepr characters, exact up to where keySegment cuts.
-		if len(k) > 4*maxKeyRepr {
-			k = k[:4*maxKeyRepr]
+		// Quoting never shortens: this prefix prints as more than
+		// maxKeyRepr bytes, exact up to where keySegment cuts (a character
+		// cut in two at its end prints differently, but further on).
+		if len(k) > maxKeyRepr+1 {
+			k = k[:maxKeyRepr+1]
 		}
 		b.WriteString(k.String())
 		return
 	case starlark.Bytes:
-		if len(k) > 4*maxKeyRepr {
-			k = k[:4*maxKeyRepr]
+		if len(k) > maxKeyRepr+1 {
+			k = k[:maxKeyRepr+1]
 		}
 		b.WriteString(k.String())
+		return
+	case Address:
+		b.WriteString(k.short().String())
 		return
 	case starlark.Tuple:
 		b.WriteByte('(')

@@ -13,8 +13,9 @@ import (
 
 // Defaults of Limits.
 const (
-	DefaultMaxDepth = 100      // deepest nesting of containers
-	DefaultMaxBytes = 64 << 20 // largest message: 64 MiB
+	DefaultMaxDepth  = 100      // deepest nesting of containers
+	DefaultMaxBytes  = 64 << 20 // largest message: 64 MiB
+	DefaultMaxMemory = 1 << 30  // most memory one decode may build: 1 GiB
 )
 
 // Limits bounds encoding and decoding. The zero value means the defaults.
@@ -25,6 +26,11 @@ const (
 type Limits struct {
 	MaxDepth int // deepest nesting of containers; zero (or less) means DefaultMaxDepth
 	MaxBytes int // largest encoded message in bytes; zero (or less) means DefaultMaxBytes
+	// MaxMemory is the most memory, in bytes, that decoding one message
+	// may allocate for the values it builds (see the package documentation
+	// for what counts); zero (or less) means DefaultMaxMemory. Encoding
+	// ignores it.
+	MaxMemory int
 }
 
 func (l Limits) depth() int {
@@ -39,6 +45,13 @@ func (l Limits) bytes() int {
 		return DefaultMaxBytes
 	}
 	return l.MaxBytes
+}
+
+func (l Limits) memory() int {
+	if l.MaxMemory <= 0 {
+		return DefaultMaxMemory
+	}
+	return l.MaxMemory
 }
 
 // EncodeStarlark encodes v as a new msgpack message.
@@ -65,8 +78,8 @@ func (l Limits) AppendStarlark(dst []byte, v starlark.Value) ([]byte, error) {
 // that the caller owns. Arrays become lists, except inside dict keys and set
 // elements, where they become tuples.
 func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	v, err := r.starlarkValue(false)
@@ -79,8 +92,8 @@ func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
 // DecodeStarlarkArray decodes a message that must be an array, returning its
 // elements (decoded as by DecodeStarlark) as a tuple, e.g. for init(*args).
 func (l Limits) DecodeStarlarkArray(data []byte) (starlark.Tuple, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	if err := r.next(); err != nil {
@@ -115,8 +128,8 @@ func (l Limits) EncodeGo(v any) ([]byte, error) {
 // map[string]any (map[any]any unless every key is a string), Address and
 // *big.Int. A set becomes a []any.
 func (l Limits) DecodeGo(data []byte) (any, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	v, err := r.goValue(modeValue)

@@ -123,7 +123,7 @@ func (w *numbers) entries(t reflect.Type) error {
 			return within(err, dictKeySegment(i))
 		}
 		if err := w.value(t.Elem()); err != nil {
-			kr := reader{data: w.r.data, pos: start, end: w.r.end, maxDepth: DefaultMaxDepth}
+			kr := reader{data: w.r.data, pos: start, end: w.r.end, maxDepth: DefaultMaxDepth, maxMem: math.MaxInt}
 			k, kerr := kr.goValue(modeElem)
 			if kerr != nil {
 				return within(err, keySegment("?"))

@@ -166,13 +166,15 @@ func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func(
 	if wrap == nil {
 		return nil, errors.New("serialize: DecodeStarlarkTransfer needs a wrap function to make buffers")
 	}
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
 	r.wrap = wrap
 	if len(buffers) > 0 { // a plain message allocates nothing more
-		r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+		if err := r.arrivals(buffers); err != nil {
+			return nil, err
+		}
 	}
 	v, err := r.starlarkValue(false)
 	if err != nil {
@@ -184,16 +186,28 @@ func (l Limits) DecodeStarlarkTransfer(data []byte, buffers [][]byte, wrap func(
 // DecodeGoTransfer is DecodeGo for a message that carried moved buffers:
 // each ExtBuffer slot becomes its buffer as a []byte, without a copy.
 func (l Limits) DecodeGoTransfer(data []byte, buffers [][]byte) (any, error) {
-	r, err := l.reader(data)
-	if err != nil {
+	var r reader
+	if err := l.start(&r, data); err != nil {
 		return nil, err
 	}
-	r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+	if err := r.arrivals(buffers); err != nil {
+		return nil, err
+	}
 	v, err := r.goValue(modeValue)
 	if err != nil {
 		return nil, withPath(err)
 	}
 	return v, r.finish()
+}
+
+// arrivals sets up the moved memory of the message, charging its
+// bookkeeping first.
+func (r *reader) arrivals(buffers [][]byte) error {
+	if err := r.charge(0, arrivalsSize+heapSize(len(buffers))); err != nil {
+		return err
+	}
+	r.moved = &arrivals{buffers: buffers, used: make([]bool, len(buffers))}
+	return nil
 }
 
 // slot reads an ExtBuffer payload of n bytes at r.pos (found at off) and

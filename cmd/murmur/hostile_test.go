@@ -44,6 +44,16 @@ func nestedBody(size, depth int, kinds string) []byte {
 	return append(body, make([]byte, size-len(body))...)
 }
 
+// emptyMaps is a msgpack array32 of empty maps, size bytes in all: one
+// byte each on the wire, the costliest values per byte to build.
+func emptyMaps(size int) []byte {
+	body := binary.BigEndian.AppendUint32(append(make([]byte, 0, size), 0xdd), uint32(size-5))
+	for len(body) < size {
+		body = append(body, 0x80)
+	}
+	return body
+}
+
 // wireEnvelope is murmur's wire.Envelope{body: body} in protobuf, written
 // by hand: the package that defines it is internal to actor.
 func wireEnvelope(body []byte) []byte {
@@ -131,6 +141,7 @@ func TestNodesHostilePeer(t *testing.T) {
 		{"1 MiB of nested map32", nestedBody(1<<20, 100, "m")},
 		{"8 MiB of nested array32", nestedBody(8<<20, 100, "a")},
 		{"8 MiB of nested arrays and maps", nestedBody(8<<20, 100, "am")},
+		{"8 MiB array of empty maps", emptyMaps(8 << 20)},
 	}
 	control := protoactor.NewPID(addr, "$murmur")
 	h := dialHostile(t, addr)
@@ -176,8 +187,12 @@ func TestNodesHostilePeer(t *testing.T) {
 	if st := app.wait(30 * time.Second); st != 0 {
 		t.Fatalf("application after the hostile peer: status %d; stderr:\n%s", st, app.stderr.String())
 	}
+	total := 0
+	for _, b := range bodies {
+		total += len(b.body)
+	}
 	peak := peakRSS(t, node.cmd.Process.Pid)
-	t.Logf("node peak RSS after %d hostile bodies (%d MiB in all): %d MiB", len(bodies), 18, peak>>20)
+	t.Logf("node peak RSS after %d hostile bodies (%d MiB in all): %d MiB", len(bodies), total>>20, peak>>20)
 	if peak > maxPeakRSS {
 		t.Fatalf("node peak RSS %d MiB, above %d MiB", peak>>20, maxPeakRSS>>20)
 	}
