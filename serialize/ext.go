@@ -44,6 +44,8 @@ type Ext struct {
 	// Starlark decodes a payload into a fresh, unfrozen value the receiver
 	// owns, for DecodeStarlark and DecodeStarlarkTransfer. payload aliases
 	// the message: the value must keep a copy, not payload itself.
+	// Either decoder is charged len(payload) + 128 bytes against
+	// Limits.MaxMemory (128 for a moved value) and should allocate no more.
 	Starlark func(payload []byte) (starlark.Value, error)
 	// Go decodes a payload into a plain Go value, for DecodeGo and
 	// DecodeGoTransfer; the same rule about aliasing applies.
@@ -218,6 +220,9 @@ func (r *reader) starlarkRegistered(off int, typ int8, n int, key bool) (starlar
 	if err != nil {
 		return nil, err
 	}
+	if err := r.charge(off, registeredCost(x)); err != nil {
+		return nil, err
+	}
 	var v starlark.Value
 	if x.moved {
 		v, err = x.reg.MovedStarlark(x.head, x.data)
@@ -233,11 +238,24 @@ func (r *reader) starlarkRegistered(off int, typ int8, n int, key bool) (starlar
 	return v, nil
 }
 
+// registeredCost is what a registered type's decoder may allocate, by
+// the contract of Ext: a copy of the payload (none for a moved value,
+// whose memory travels beside the message) and a small header.
+func registeredCost(x extValue) int {
+	if x.moved {
+		return 128
+	}
+	return len(x.payload) + 128
+}
+
 // goRegistered decodes the ext in r.tok with its registered type's Go
 // decoder (see registeredExt).
 func (r *reader) goRegistered(off int, typ int8, n int, m mode) (any, error) {
 	x, err := r.registeredExt(off, typ, n, m != modeValue)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.charge(off, registeredCost(x)); err != nil {
 		return nil, err
 	}
 	var v any
