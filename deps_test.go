@@ -30,16 +30,17 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"},
 	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
-	"github.com/murmur-go/murmur/lib/re":      libDeps,
-	"github.com/murmur-go/murmur/lib/hashlib": libDeps,
-	"github.com/murmur-go/murmur/lib/base64":  libDeps,
-	"github.com/murmur-go/murmur/lib/csv":     libDeps,
-	"github.com/murmur-go/murmur/lib/random":  libDeps,
-	"github.com/murmur-go/murmur/lib/array":   libDeps,
-	"github.com/murmur-go/murmur/lib/counter": libDeps,
+	"github.com/murmur-go/murmur/lib/re":               libDeps,
+	"github.com/murmur-go/murmur/lib/hashlib":          libDeps,
+	"github.com/murmur-go/murmur/lib/base64":           libDeps,
+	"github.com/murmur-go/murmur/lib/csv":              libDeps,
+	"github.com/murmur-go/murmur/lib/random":           libDeps,
+	"github.com/murmur-go/murmur/lib/array":            libDeps,
+	"github.com/murmur-go/murmur/lib/counter":          libDeps,
+	"github.com/murmur-go/murmur/lib/internal/bytesof": libDeps,
 }
 
-var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize"}
+var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/internal/"}
 
 // public is what examples may import: the public API only.
 var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",

@@ -24,6 +24,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/murmur-go/murmur/lib/internal/bytesof"
 )
 
 // Module is the base64 module.
@@ -35,31 +37,9 @@ var Module = &starlarkstruct.Module{
 	},
 }
 
-// byteSource is a Starlark value whose bytes can be read in place, such as
-// murmur's buffer. Bytes fails when the value cannot be read (a buffer
-// that was transferred to another actor).
-type byteSource interface {
-	starlark.Value
-	Bytes() ([]byte, error)
-}
-
-// data returns the bytes of a string, bytes or byteSource without copying
+// data returns the bytes of a string, bytes or buffer without copying
 // them; the caller must not modify them.
-func data(fn string, v starlark.Value) ([]byte, error) {
-	switch v := v.(type) {
-	case starlark.String:
-		return unsafe.Slice(unsafe.StringData(string(v)), len(v)), nil
-	case starlark.Bytes:
-		return unsafe.Slice(unsafe.StringData(string(v)), len(v)), nil
-	case byteSource:
-		b, err := v.Bytes()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", fn, err)
-		}
-		return b, nil
-	}
-	return nil, fmt.Errorf("%s: got %s, want string, bytes or buffer", fn, v.Type())
-}
+var data = bytesof.Data
 
 func encoding(urlsafe, padding bool) *base64.Encoding {
 	switch {

@@ -34,10 +34,11 @@ import (
 	"hash"
 	"hash/crc32"
 	"hash/fnv"
-	"unsafe"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/murmur-go/murmur/lib/internal/bytesof"
 )
 
 // Module is the hashlib module.
@@ -52,31 +53,9 @@ var Module = &starlarkstruct.Module{
 	},
 }
 
-// byteSource is a Starlark value whose bytes can be hashed in place, such
-// as murmur's buffer. Bytes fails when the value cannot be read (a buffer
-// that was transferred to another actor).
-type byteSource interface {
-	starlark.Value
-	Bytes() ([]byte, error)
-}
-
-// data returns the bytes of a string, bytes or byteSource without copying
-// them; the caller must not modify them. fn names the caller in errors.
-func data(fn string, v starlark.Value) ([]byte, error) {
-	switch v := v.(type) {
-	case starlark.String:
-		return unsafe.Slice(unsafe.StringData(string(v)), len(v)), nil
-	case starlark.Bytes:
-		return unsafe.Slice(unsafe.StringData(string(v)), len(v)), nil
-	case byteSource:
-		b, err := v.Bytes()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", fn, err)
-		}
-		return b, nil
-	}
-	return nil, fmt.Errorf("%s: got %s, want string, bytes or buffer", fn, v.Type())
-}
+// data returns the bytes of a string, bytes or buffer without copying
+// them; the caller must not modify them.
+var data = bytesof.Data
 
 // constructor returns the module function that makes a hash object.
 func constructor(name string, newHash func() hash.Hash) *starlark.Builtin {
