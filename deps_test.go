@@ -7,14 +7,14 @@ import (
 	"testing"
 )
 
-// layers is DESIGN.md's import graph: what each package may import, besides
+// layers is the import graph of README's Layout section: what each package may import, besides
 // the standard library. A prefix ending in "/" allows the packages below it.
 var layers = map[string][]string{
 	"github.com/murmur-go/murmur":           {},
 	"github.com/murmur-go/murmur/serialize": {"go.starlark.net/", "github.com/vmihailenco/msgpack/v5", "github.com/vmihailenco/msgpack/v5/"},
 	"github.com/murmur-go/murmur/interp":    {"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/"},
 	"github.com/murmur-go/murmur/mailbox":   {"github.com/asynkron/protoactor-go/actor", "github.com/murmur-go/murmur/serialize"},
-	// actor is also where nodes live (DESIGN.md allows remote/ "or a clearly
+	// actor is also where nodes live (the design allows remote/ "or a clearly
 	// named part of actor/"): protoactor's remote and its gRPC transport.
 	"github.com/murmur-go/murmur/actor": {"github.com/asynkron/protoactor-go/actor", "go.starlark.net/starlark",
 		"github.com/murmur-go/murmur/interp", "github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize",
@@ -73,7 +73,7 @@ func TestImportGraph(t *testing.T) {
 		rules, ok := layers[p.ImportPath]
 		if !ok {
 			if !strings.Contains(p.ImportPath, "/examples/") {
-				t.Errorf("package %s is not in DESIGN.md's layout; add it to layers", p.ImportPath)
+				t.Errorf("package %s is not in the layout (README's Layout section); add it to layers", p.ImportPath)
 				continue
 			}
 			rules = public
@@ -84,7 +84,7 @@ func TestImportGraph(t *testing.T) {
 				continue // standard library
 			}
 			if !allowed(imp, rules) {
-				t.Errorf("%s imports %s, which DESIGN.md's layering does not allow", p.ImportPath, imp)
+				t.Errorf("%s imports %s, which the layering (README's Layout section) does not allow", p.ImportPath, imp)
 			}
 		}
 	}

@@ -74,7 +74,7 @@ def receive(msg):
         send(to, {"n": i, "tag": "x"})
     reply(request(to, {"n": msg["count"], "tag": "end"}, timeout = 3600))
 `)},
-	// W4: BENCHMARKS.md's function, as written there.
+	// W4: the function of bench/README.md, as written there.
 	"primes.star": {Data: []byte(`
 def count_primes(limit):
     c = 0

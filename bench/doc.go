@@ -1,4 +1,4 @@
-// Package bench holds the workloads of BENCHMARKS.md, murmur beside the
+// Package bench holds the workloads of bench/README.md, murmur beside the
 // layer it is built on: raw protoactor-go actors running Go functions, with
 // protoactor's default mailbox and dispatcher and Go values as messages.
 //

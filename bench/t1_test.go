@@ -239,7 +239,7 @@ func TestT1Python(t *testing.T) {
 // BenchmarkT1LogJob runs the log job with k = 1 and GOMAXPROCS workers,
 // murmur then Python multiprocessing (where python3 is found; ns/op is
 // murmur's job). The corpus is 4 files of 1 MiB, or MURMUR_T1_MB files
-// (200 for BENCHMARKS.md's size, generated once into the temporary folder
+// (200 for T1's full size, generated once into the temporary folder
 // and reused). MURMUR_T1_VARIANT picks murmur's script (auto, strings, re).
 func BenchmarkT1LogJob(b *testing.B) {
 	files := 4

@@ -17,7 +17,7 @@ import (
 // PrimesLimit is W4's argument: count_primes(150000) is 13848.
 const PrimesLimit = 150000
 
-// CountPrimes is BENCHMARKS.md's count_primes in Go: the raw protoactor
+// CountPrimes is bench/README.md's count_primes in Go: the raw protoactor
 // baseline runs it, and it checks the scripts' answers.
 func CountPrimes(limit int) int {
 	c := 0

@@ -1,4 +1,4 @@
-// Command report runs the workloads of BENCHMARKS.md on murmur and on
+// Command report runs the workloads of bench/README.md on murmur and on
 // raw protoactor, several times, and prints one table: the medians, the
 // ratio murmur ÷ raw protoactor (the median of the ratios measured in the
 // same run), and each target beside its figure.

@@ -17,7 +17,7 @@ type row struct {
 	ID     string             // the workload: W1 ... W7
 	Figure string             // what is measured
 	Unit   string             // "/s", "B", "ms", "µs", "×", or "" for a count
-	Target string             // BENCHMARKS.md's target, in words
+	Target string             // the target of bench/README.md, in words
 	Meets  func(float64) bool // whether murmur's median meets the target; nil for none
 	// MinRatio, if set, is part of the target too: the median ratio
 	// murmur ÷ raw protoactor must be at least this.
