@@ -3,6 +3,7 @@
 package serialize_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/murmur-go/murmur/serialize"
@@ -34,6 +35,25 @@ func BenchmarkEncodeSmall(b *testing.B) {
 func BenchmarkDecodeSmall(b *testing.B) {
 	var l serialize.Limits
 	data, err := l.EncodeStarlark(small())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := l.DecodeStarlark(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeDict10000 decodes a dict of 10000 short strings to ints.
+func BenchmarkDecodeDict10000(b *testing.B) {
+	d := starlark.NewDict(10000)
+	for i := range 10000 {
+		_ = d.SetKey(starlark.String(fmt.Sprintf("key%d", i)), starlark.MakeInt(i))
+	}
+	var l serialize.Limits
+	data, err := l.EncodeStarlark(d)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -108,6 +108,10 @@ func (r *reader) starlarkDict() (starlark.Value, error) {
 		return nil, err
 	}
 	d := starlark.NewDict(min(n, maxPrealloc))
+	var g collisions
+	if err := g.start(r, r.tok.off, n, "dict"); err != nil {
+		return nil, err
+	}
 	for i := 0; i < n; i++ {
 		off := r.pos
 		k, err := r.starlarkValue(true)
@@ -120,6 +124,9 @@ func (r *reader) starlarkDict() (starlark.Value, error) {
 				return nil, err
 			}
 			return nil, within(err, keySegment(repr(k)))
+		}
+		if err := g.add(r, off, k); err != nil {
+			return nil, err
 		}
 		before := d.Len()
 		free := t.free(before, k)
@@ -196,11 +203,18 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 			return nil, err
 		}
 		s := starlark.NewSet(min(length, maxPrealloc))
+		var g collisions
+		if err := g.start(r, off, length, "set"); err != nil {
+			return nil, err
+		}
 		for i := 0; i < length; i++ {
 			elemOff := r.pos
 			v, err := r.starlarkValue(true)
 			if err != nil {
 				return nil, within(err, setSegment(i))
+			}
+			if err := g.add(r, elemOff, v); err != nil {
+				return nil, err
 			}
 			before := s.Len()
 			free := t.free(before, v)
@@ -220,4 +234,73 @@ func (r *reader) starlarkExt(key bool) (starlark.Value, error) {
 		return s, r.done(saved, "set")
 	}
 	return r.starlarkRegistered(off, typ, n, key) // lib/array's arrays (ext.go)
+}
+
+// collisionFree is the size up to which a dict or set is built without
+// counting the collisions of its keys' hashes.
+const collisionFree = 64
+
+// collisions bounds the work of building a dict or set of more than
+// collisionFree entries whose keys' hashes collide: go.starlark.net's
+// hashtable compares a new key with every key before it in its bucket
+// (with Equal where their hashes are equal), so n keys of one hash take
+// n²/2 comparisons. It counts the keys of each bucket of the table the
+// declared length grows into, and adds up the keys each new one meets
+// there; past collisionBudget(n) the message is refused. The buckets of
+// the smaller tables before it are unions of these, so the work there is
+// bounded too.
+type collisions struct {
+	counts      []int32 // keys so far per bucket; nil for a small dict
+	work, limit int
+	n           int
+	what        string // "dict" or "set", for the error
+}
+
+// collisionBudget is the comparisons allowed for n keys: far more than
+// keys of well-spread hashes make (about 3 per key, 26 for ints that are
+// all multiples of 8), and linear in n.
+func collisionBudget(n int) int { return 32*n + 1<<16 }
+
+// start sets g up for a dict or set of n declared entries at offset off,
+// charging its counts.
+func (g *collisions) start(r *reader, off, n int, what string) error {
+	if n <= collisionFree {
+		return nil
+	}
+	buckets := 1
+	for overloaded(n, buckets) {
+		buckets <<= 1
+	}
+	if err := r.charge(off, heapSize(4*buckets)); err != nil {
+		return err
+	}
+	*g = collisions{counts: make([]int32, buckets), limit: collisionBudget(n), n: n, what: what}
+	return nil
+}
+
+// add counts key k, read at offset off, charging the garbage of hashing
+// it, and fails once the keys have met
+// too many others of their bucket. A key that cannot be hashed is left to
+// the insertion to report.
+func (g *collisions) add(r *reader, off int, k starlark.Value) error {
+	if g.counts == nil {
+		return nil
+	}
+	if err := r.charge(off, keyHashCost(k)); err != nil { // the insertion hashes k again
+		return err
+	}
+	h, err := k.Hash()
+	if err != nil {
+		return nil
+	}
+	if h == 0 {
+		h = 1 // as go.starlark.net does
+	}
+	c := &g.counts[h&uint32(len(g.counts)-1)]
+	g.work += int(*c)
+	*c++
+	if g.work > g.limit {
+		return r.malformed(off, "%s of %d entries has keys whose hashes collide too often (more than %d comparisons; a hash-collision attack?)", g.what, g.n, g.limit)
+	}
+	return nil
 }
