@@ -119,19 +119,29 @@ def receive(msg):
 	}
 }
 
-func TestFailedSendKeepsTheBuffer(t *testing.T) {
-	src := "b = [None]\ndef receive(msg):\n  if b[0] == None:\n    b[0] = buffer(b\"x\")\n  if msg == \"send\":\n    send(self(), b[0], transfer = [b[0]])\n  else:\n    print(bytes(b[0]))\n"
-	e := newEngine(t, map[string]string{"t.star": src}, interp.Options{})
-	h := &recordingHost{fail: errors.New("mailbox full")}
-	in := instantiate(t, e, "t.star", h)
-	if err := in.Receive(encode(t, "send")); err == nil {
-		t.Fatal("send through a failing host succeeded")
-	}
-	if err := in.Receive(encode(t, "show")); err != nil {
-		t.Fatalf("buffer unusable after a send that failed: %v", err)
-	}
-	if got := strings.Join(h.printed, "|"); got != "x" {
-		t.Errorf("printed %q", got)
+// TestFailedSendKeepsWhatItMoves: a send that fails moves nothing, so the
+// buffer or array it listed in transfer stays usable in the sender.
+func TestFailedSendKeepsWhatItMoves(t *testing.T) {
+	for _, tt := range []struct{ make, show, want string }{
+		{`buffer(b"x")`, `bytes(v[0])`, "x"},
+		{`array("i32", [4, 5])`, `v[0].sum()`, "9"},
+	} {
+		t.Run(tt.make, func(t *testing.T) {
+			src := "v = [None]\ndef receive(msg):\n  if v[0] == None:\n    v[0] = " + tt.make +
+				"\n  if msg == \"send\":\n    send(self(), v[0], transfer = [v[0]])\n  else:\n    print(" + tt.show + ")\n"
+			e := newEngine(t, map[string]string{"t.star": src}, interp.Options{})
+			h := &recordingHost{fail: errors.New("mailbox full")}
+			in := instantiate(t, e, "t.star", h)
+			if err := in.Receive(encode(t, "send")); err == nil {
+				t.Fatal("send through a failing host succeeded")
+			}
+			if err := in.Receive(encode(t, "show")); err != nil {
+				t.Fatalf("unusable after a send that failed: %v", err)
+			}
+			if got := strings.Join(h.printed, "|"); got != tt.want {
+				t.Errorf("printed %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
