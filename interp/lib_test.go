@@ -4,8 +4,6 @@
 package interp_test
 
 import (
-	"errors"
-	"fmt"
 	"testing"
 
 	"go.starlark.net/starlark"
@@ -13,28 +11,7 @@ import (
 	"github.com/murmur-go/murmur/interp"
 )
 
-func TestLibScript(t *testing.T) {
-	const file = "testdata/lib.star"
-	e := newEngine(t, nil, interp.Options{Builtins: starlark.StringDict{"assert_eq": assertEq}})
-	for _, c := range readChunks(t, file) {
-		t.Run(fmt.Sprintf("line%d", c.first), func(t *testing.T) {
-			err := run(e, file, c.src)
-			if c.want == nil {
-				if err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			var se *interp.ScriptError
-			if !errors.As(err, &se) {
-				t.Fatalf("got %v, want an error matching %q at line %d", err, c.want, c.wantLine)
-			}
-			if line := innermostLine(se); line != c.wantLine || !c.want.MatchString(se.Msg) {
-				t.Fatalf("line %d: %s\nwant an error matching %q at line %d", line, se.Msg, c.want, c.wantLine)
-			}
-		})
-	}
-}
+func TestLibScript(t *testing.T) { runStarChunks(t, "testdata/lib.star") }
 
 // TestRandomPerInstance checks that an instance's generator lasts from its
 // top level through its messages, and that instances do not share one:

@@ -70,8 +70,11 @@ func readChunks(t *testing.T, file string) []chunk {
 	return append(chunks, c)
 }
 
-func TestPythonBuiltinsScript(t *testing.T) {
-	const file = "testdata/python.star"
+// runStarChunks runs each chunk of a testdata .star file (chunks are split
+// by "---" lines) in a fresh instance, expecting the error a chunk names
+// inline with "### regexp", or none.
+func runStarChunks(t *testing.T, file string) {
+	t.Helper()
 	e := newEngine(t, nil, interp.Options{Builtins: starlark.StringDict{"assert_eq": assertEq}})
 	for _, c := range readChunks(t, file) {
 		t.Run(fmt.Sprintf("line%d", c.first), func(t *testing.T) {
@@ -92,6 +95,8 @@ func TestPythonBuiltinsScript(t *testing.T) {
 		})
 	}
 }
+
+func TestPythonBuiltinsScript(t *testing.T) { runStarChunks(t, "testdata/python.star") }
 
 // run compiles src as file and runs its top level.
 func run(e *interp.Engine, file, src string) error {
