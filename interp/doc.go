@@ -69,7 +69,10 @@
 //
 // plus the modules of murmur's lib folder (re, hashlib, base64, csv and
 // random, whose generator lives in each instance's thread), Starlark's
-// json and math modules, and time when [Options.Clock] grants a clock.
+// json and math modules, time when [Options.Clock] grants a clock, and the
+// Python builtins Starlark lacks or narrows, with Python 3's semantics:
+// sum, divmod, round, map and filter (returning lists), min and max with
+// key= and default=, enumerate with start=, sorted with key=.
 // Scripts use a Python-like dialect (while loops, recursion, sets,
 // top-level control flow and global reassignment) unless [Options.Strict] is
 // set. A script sees no file, network, environment or clock unless the host
