@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -212,7 +213,8 @@ func TestRestartLimitStopsTheActor(t *testing.T) {
 
 func testRestartLimit(t *testing.T, kind string) {
 	rec := &recorder{}
-	sys := newSystem(t, actor.Config{})
+	logs := &syncBuffer{}
+	sys := newSystem(t, actor.Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	defer sys.Subscribe(rec.record)()
 	worker := spawnKind(t, sys, kind, "flaky.star", actor.SpawnOptions{Supervision: actor.Supervision{MaxRestarts: 2, Within: time.Minute}})
 	for i := 0; i < 3; i++ {
@@ -239,5 +241,10 @@ func testRestartLimit(t *testing.T, kind string) {
 	}
 	if got := fmt.Sprint(actions); got != "[restarted restarted stopped]" {
 		t.Errorf("supervision actions %s", got)
+	}
+	// An actor that stops for good says so in the log, not only in events.
+	if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "stopped for good") ||
+		!strings.Contains(l, worker.String()) {
+		t.Errorf("no warning that %s stopped for good; log:\n%s", worker, l)
 	}
 }

@@ -124,6 +124,13 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 		}
 		ref.exitReason.Store("failed: " + reason)
 		event("stopped")
+		if sup.Strategy == Temporary {
+			s.logger.Info("actor stopped for good: its strategy is temporary", "actor", ref.addr, "script", ref.scriptName(), "reason", reason)
+		} else {
+			s.logger.Warn("actor stopped for good: it failed more than max_restarts times within its window",
+				"actor", ref.addr, "script", ref.scriptName(), "failures", failures, "max_restarts", sup.MaxRestarts,
+				"within", sup.Within, "reason", reason)
+		}
 		ref.cancel("restarts exhausted")
 		guardian.StopChildren(ref.pid)
 		return
