@@ -10,15 +10,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"go.starlark.net/starlark"
-
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/lib/files"
 )
 
 //go:embed t1/*.star t1/t1.py
@@ -97,7 +95,7 @@ func T1Murmur(ctx context.Context, c T1Corpus, k int, v T1Variant) (T1Result, er
 	)
 	sys, err := actor.NewSystem(actor.Config{
 		FS:       T1Scripts,
-		Builtins: t1FileBuiltins(root),
+		Builtins: files.Builtins(root), // murmur run's read_file and list_files
 		Print: func(_ actor.Address, msg string) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -151,49 +149,4 @@ func t1Pick(sys murmurSystem, v T1Variant) (T1Variant, error) {
 		}
 	}
 	return T1Re, nil
-}
-
-// t1FileBuiltins are `murmur run`'s read_file(path) and
-// list_files(dir=".", suffix="") over root (cmd/murmur/files.go): paths
-// relative to it, which cannot leave it. They keep no state, and os.Root
-// is safe for concurrent use.
-func t1FileBuiltins(root *os.Root) starlark.StringDict {
-	fsys := root.FS()
-	read := func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		var path string
-		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &path); err != nil {
-			return nil, err
-		}
-		data, err := fs.ReadFile(fsys, strings.TrimPrefix(path, "./"))
-		if err != nil {
-			return nil, fmt.Errorf("read_file: %w", err)
-		}
-		return starlark.String(data), nil
-	}
-	list := func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		dir, suffix := ".", ""
-		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "dir?", &dir, "suffix?", &suffix); err != nil {
-			return nil, err
-		}
-		entries, err := fs.ReadDir(fsys, strings.TrimPrefix(dir, "./"))
-		if err != nil {
-			return nil, fmt.Errorf("list_files: %w", err)
-		}
-		var names []string
-		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), suffix) {
-				names = append(names, strings.TrimPrefix(dir+"/"+e.Name(), "./"))
-			}
-		}
-		sort.Strings(names)
-		out := make([]starlark.Value, len(names))
-		for i, n := range names {
-			out[i] = starlark.String(n)
-		}
-		return starlark.NewList(out), nil
-	}
-	return starlark.StringDict{
-		"read_file":  starlark.NewBuiltin("read_file", read),
-		"list_files": starlark.NewBuiltin("list_files", list),
-	}
 }

@@ -51,6 +51,7 @@ import (
 
 	"github.com/murmur-go/murmur/actor"
 	"github.com/murmur-go/murmur/interp"
+	"github.com/murmur-go/murmur/lib/files"
 )
 
 const usage = `murmur runs actor scripts: every actor owns its own Starlark interpreter.
@@ -138,8 +139,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	progress := newProgress(stderr)
 	defer progress.finish()
 	sys, err := actor.NewSystem(actor.Config{
-		Clock:    true,               // the command line grants a clock: time.now() for timings
-		Builtins: fileBuiltins(root), // and read-only files under the application root
+		Clock:    true,                 // the command line grants a clock: time.now() for timings
+		Builtins: files.Builtins(root), // and read-only files under the application root
 		Progress: progress.update,
 		Root:     filepath.Dir(app),
 		ShowRoot: filepath.Dir(app),
@@ -331,7 +332,7 @@ func checkFile(file string, declared starlark.StringDict) error {
 		return err
 	}
 	defer root.Close()
-	builtins := fileBuiltins(root)
+	builtins := files.Builtins(root)
 	maps.Copy(builtins, declared)
 	sys, err := actor.NewSystem(actor.Config{
 		Root: filepath.Dir(file), ShowRoot: filepath.Dir(file),

@@ -1,7 +1,7 @@
-// This file holds the read-only file builtins `murmur run` grants scripts:
-// read_file and list_files, confined to the application's root folder.
-
-package main
+// Package files holds the read-only file builtins a host may grant
+// scripts, as `murmur run` does: read_file and list_files, confined to one
+// folder.
+package files
 
 import (
 	"errors"
@@ -14,11 +14,13 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// fileBuiltins returns read_file(path) and list_files(dir=".", suffix="")
+// Builtins returns read_file(path) and list_files(dir=".", suffix="")
 // over root. Paths are relative to the root and cannot leave it (os.Root
 // refuses "..", absolute paths and symbolic links out). Both are safe for
 // concurrent use: os.Root is, and they keep no state.
-func fileBuiltins(root *os.Root) starlark.StringDict {
+//
+//	sys, err := actor.NewSystem(actor.Config{Root: dir, Builtins: files.Builtins(root)})
+func Builtins(root *os.Root) starlark.StringDict {
 	fsys := root.FS()
 	read := func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var path string
@@ -59,6 +61,7 @@ func fileBuiltins(root *os.Root) starlark.StringDict {
 	}
 }
 
+// pathError says which path failed and why, without fs's operation name.
 func pathError(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
