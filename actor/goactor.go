@@ -12,7 +12,6 @@ import (
 
 	proto "github.com/asynkron/protoactor-go/actor"
 
-	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/serialize"
 )
@@ -191,19 +190,11 @@ type goActor struct {
 }
 
 func (g *goActor) Receive(c proto.Context) {
-	switch m := c.Message().(type) {
-	case *envelope:
+	if m, ok := g.ref.incoming(c); ok {
 		g.handle(c, m)
-	case *wire.Envelope: // from another node
-		if m.ErrorCode != 0 { // an error answer is for reply slots only
-			g.ref.sys.logger.Warn("error answer sent to an actor", "actor", g.ref.addr, "error", m.Error)
-			return
-		}
-		g.handle(c, fromWire(m, c.Sender()))
-	case *proto.DeadLetterResponse:
-		if s := g.ref.sys; m.Target != nil {
-			s.dead.add(s.address(m.Target), "no such actor, or its node unreachable")
-		}
+		return
+	}
+	switch c.Message().(type) {
 	case *proto.Started:
 		g.start(c)
 	case *proto.ReceiveTimeout:
