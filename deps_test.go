@@ -20,7 +20,14 @@ var layers = map[string][]string{
 		"github.com/murmur-go/murmur/interp", "github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize",
 		"github.com/asynkron/protoactor-go/remote", "github.com/asynkron/protoactor-go/eventstream",
 		"google.golang.org/grpc", "google.golang.org/grpc/credentials", "google.golang.org/grpc/codes", "google.golang.org/grpc/status",
-		"github.com/murmur-go/murmur/actor/internal/wire"},
+		"github.com/murmur-go/murmur/actor/internal/wire",
+		// the cluster: protoactor's cluster, its automanaged (over echo) and
+		// etcd providers, its disthash identity lookup.
+		"github.com/asynkron/protoactor-go/cluster", "github.com/asynkron/protoactor-go/cluster/clusterproviders/automanaged",
+		"github.com/asynkron/protoactor-go/cluster/clusterproviders/etcd", "github.com/asynkron/protoactor-go/cluster/identitylookup/disthash",
+		"github.com/labstack/echo", "go.etcd.io/etcd/client/v3", "google.golang.org/protobuf/types/known/emptypb"},
+	// clustertest starts an etcd server for cluster tests.
+	"github.com/murmur-go/murmur/actor/clustertest": {},
 	// wire is the protobuf message envelopes cross nodes in.
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",

@@ -199,6 +199,16 @@ func parsePolicy(name string) (mailbox.Policy, error) {
 
 func (h *host) Watch(pid Address) error {
 	s := h.ref.sys
+	if isGrain(pid) { // the grain's current activation
+		if s.cl == nil {
+			return fmt.Errorf("watch: %w", ErrNotMember)
+		}
+		at, err := s.cl.resolve(h.ref, pid)
+		if err != nil {
+			return fmt.Errorf("watch: %w", err)
+		}
+		pid = s.address(at)
+	}
 	if s.remoteNode(pid) {
 		if s.n == nil || s.unreachable(pid.Node) {
 			s.notify(h.ref.addr, pid, "node unreachable: "+pid.Node)

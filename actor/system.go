@@ -74,6 +74,10 @@ type Config struct {
 	// for a Behavior that gives only its Name, and what other nodes start
 	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
 	Behaviors map[string]Behavior
+	// Cluster, if set, makes the system a member of a cluster hosting
+	// grains (see ClusterConfig); it is a node too, on loopback unless
+	// Node says otherwise. Nil means no cluster.
+	Cluster *ClusterConfig
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -97,6 +101,7 @@ type System struct {
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	n       *node              // nil unless Config.Node
+	cl      *clusterState      // nil unless Config.Cluster
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -108,6 +113,9 @@ func NewSystem(cfg Config) (*System, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if err := checkBehaviors(cfg.Behaviors); err != nil {
+		return nil, err
+	}
+	if err := cfg.clusterDefaults(); err != nil {
 		return nil, err
 	}
 	logger := cfg.Logger
@@ -312,6 +320,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	s.shut.waiting.Store("the mailboxes' goroutines")
 	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
 	s.shut.waiting.Store("the node's transport")
+	s.stopCluster()
 	s.stopNode()
 	s.proto.Shutdown()
 	s.shut.err = s.engine.Close()
