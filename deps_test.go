@@ -27,7 +27,7 @@ var layers = map[string][]string{
 		"github.com/asynkron/protoactor-go/cluster/clusterproviders/etcd", "github.com/asynkron/protoactor-go/cluster/identitylookup/disthash",
 		"github.com/labstack/echo", "go.etcd.io/etcd/client/v3", "google.golang.org/protobuf/types/known/emptypb"},
 	// clustertest starts an etcd server for cluster tests.
-	"github.com/murmur-go/murmur/actor/clustertest": {},
+	"github.com/murmur-go/murmur/actor/clustertest": {"go.uber.org/goleak"},
 	// wire is the protobuf message envelopes cross nodes in.
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
@@ -53,7 +53,7 @@ var layers = map[string][]string{
 var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/internal/"}
 
 // public is what examples may import: the public API only.
-var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/actor/clustertest", "github.com/murmur-go/murmur/interp",
 	"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"}
 
 func allowed(imp string, rules []string) bool {

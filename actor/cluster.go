@@ -73,6 +73,10 @@ type Kind struct {
 // names no Idle.
 const DefaultIdle = 3 * time.Minute
 
+// automanagedStopped is what protoactor's automanaged provider logs, as an
+// error, when its server stops, which it does at every shutdown.
+const automanagedStopped = "Automanaged server stopping..!"
+
 // grainNode is the Node of a grain reference's Address: no node address
 // has it, since those are host:port.
 const grainNode = "grain"

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -99,4 +100,41 @@ func freeAddr(t *testing.T) string {
 	}
 	defer ln.Close()
 	return fmt.Sprint(ln.Addr())
+}
+
+// TestClusterAccounts runs examples/accounts over three member processes
+// hosting the accounts, the application hosting their store, and kills a
+// member mid-run: the transfers go on, and the total is unchanged.
+func TestClusterAccounts(t *testing.T) {
+	var seeds []string
+	for range 4 {
+		seeds = append(seeds, freeAddr(t))
+	}
+	all := strings.Join(seeds, ",")
+	var procs []*proc
+	for _, s := range seeds[:3] {
+		cmd := exec.Command(murmurBinary(t), "node", "-listen", "127.0.0.1:0", "-cluster", "bank", "-kind", "account=account.star", "-membership", s, "-seed", all)
+		cmd.Dir = "../../examples/accounts" // as the README runs it
+		p := startCmd(t, cmd)
+		p.expect(`^murmur node listening on`, 30*time.Second)
+		procs = append(procs, p)
+	}
+	for _, p := range procs {
+		p.expect(`^cluster bank: 3 members$`, 60*time.Second)
+	}
+	app := start(t, "run", "-cluster", "bank", "-kind", "store=store.star", "-idle", "1h", "-membership", seeds[3], "-seed", all,
+		"../../examples/accounts/main.star", "100", "1000")
+	app.expect(`^100 accounts, total 10000$`, 60*time.Second)
+	app.expect(`^transfers 200$`, 60*time.Second)
+	procs[1].cmd.Process.Signal(syscall.SIGKILL)
+	app.expect(`^transfers 1000$`, 120*time.Second)
+	app.expect(`^total 10000$`, 60*time.Second)
+	if m := app.expect(`^(\d+) retries$`, 10*time.Second); m[1] == "0" {
+		t.Errorf("no request was retried: the kill came too late to matter")
+	} else {
+		t.Logf("%s requests retried after the kill", m[1])
+	}
+	if st := app.wait(60 * time.Second); st != 0 {
+		t.Fatalf("accounts exited with %d; stderr:\n%s", st, app.stderr.String())
+	}
 }
