@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -136,5 +137,66 @@ func TestClusterAccounts(t *testing.T) {
 	}
 	if st := app.wait(60 * time.Second); st != 0 {
 		t.Fatalf("accounts exited with %d; stderr:\n%s", st, app.stderr.String())
+	}
+}
+
+// TestClusterTLS runs three members and the driver with mutual TLS, and
+// checks that a member without it reaches no grain.
+func TestClusterTLS(t *testing.T) {
+	tlsFlags := writeTLS(t, t.TempDir())
+	var seeds []string
+	for range 3 {
+		seeds = append(seeds, freeAddr(t))
+	}
+	all := strings.Join(seeds, ",")
+	var procs []*proc
+	for _, s := range seeds {
+		p, _ := startNode(t, append([]string{"-cluster", "c", "-kind", "user=testdata/cluster/user.star", "-membership", s, "-seed", all}, tlsFlags...)...)
+		procs = append(procs, p)
+	}
+	for _, p := range procs {
+		p.expect(`^cluster c: 3 members$`, 60*time.Second)
+	}
+	app := start(t, append(append([]string{"run", "-cluster", "c", "-seed", all}, tlsFlags...), "testdata/cluster/driver.star", "300", "1", "2")...)
+	app.expect(`^spread \{.*,.*,.*\}$`, 60*time.Second) // three members
+	app.expect(`^done 2 rounds$`, 60*time.Second)
+	if st := app.wait(30 * time.Second); st != 0 {
+		t.Fatalf("driver exited with %d; stderr:\n%s", st, app.stderr.String())
+	}
+	plain := start(t, "run", "-cluster", "c", "-seed", all, "testdata/cluster/driver.star", "3", "1", "1")
+	m := plain.expect(`^round 1 errors=(\d+) .*node unreachable`, 60*time.Second)
+	if m[1] != "3" {
+		t.Errorf("a member without TLS reached %d grains of 3", 3-atoi(t, m[1]))
+	}
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestClusterFlags(t *testing.T) {
+	tests := []struct {
+		args   []string
+		status int
+		stderr string
+	}{
+		{[]string{"node", "-cluster", "c", "-kind", "user"}, 2, `want kind=script.star, not "user"`},
+		{[]string{"node", "-cluster", "c", "-kind", "a=x.star", "-kind", "a=y.star"}, 2, `kind "a" given twice`},
+		{[]string{"node", "-seed", "127.0.0.1:1"}, 2, "need -cluster NAME"},
+		{[]string{"node", "-cluster", "c", "-idle", "-1s"}, 2, "-idle -1s: want 0 (the default) or more"},
+		{[]string{"node", "-cluster", "c", "-kind", "a/b=x.star"}, 1, `kind "a/b": a kind is a non-empty name without '/'`},
+		{[]string{"node", "-cluster", "c", "-kind", "a=testdata/missing.star"}, 1, `kind "a"`},
+		{[]string{"node", "-cluster", "c", "-membership", "nonsense"}, 1, `membership address "nonsense"`},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		if st := cli(tt.args, &stdout, &stderr); st != tt.status || !strings.Contains(stderr.String(), tt.stderr) {
+			t.Errorf("murmur %v: status %d, stderr %q; want %d and %q", tt.args, st, stderr.String(), tt.status, tt.stderr)
+		}
 	}
 }

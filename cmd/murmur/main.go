@@ -116,7 +116,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		defer restore()
 	}
-	nc, nerr := nf.config(len(nf.peers) > 0)
+	nc, nerr := nf.config(len(nf.peers) > 0 || cf.name != "") // a cluster member is a node
 	cc, cerr := cf.config()
 	nerr = cmp.Or(nerr, cerr)
 	if err = cmp.Or(err, nerr); err != nil {
