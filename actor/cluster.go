@@ -73,9 +73,15 @@ type Kind struct {
 // names no Idle.
 const DefaultIdle = 3 * time.Minute
 
-// automanagedStopped is what protoactor's automanaged provider logs, as an
-// error, when its server stops, which it does at every shutdown.
-const automanagedStopped = "Automanaged server stopping..!"
+// automanagedNoise are what protoactor's automanaged provider logs as
+// errors at every shutdown (its server stopping) and at every poll of a
+// seed that is not up (each second, forever, once a member is lost);
+// murmur logs the membership's changes itself, once.
+var automanagedNoise = map[string]bool{
+	"Automanaged server stopping..!":           true,
+	"Bad connection to the node health status": true,
+	"Failure reaching nodes":                   true,
+}
 
 // grainNode is the Node of a grain reference's Address: no node address
 // has it, since those are host:port.
@@ -224,6 +230,8 @@ func (st *clusterState) watchTopology(s *System) {
 			st.rdv.Store(rdv)
 			if len(e.Left) > 0 || len(e.Joined) > 0 {
 				st.cache.Clear()
+				s.logger.Info("cluster: membership changed", "cluster", st.cfg.Name, "members", len(e.Members),
+					"joined", addresses(e.Joined), "left", addresses(e.Left))
 			}
 		case *cluster.ActivationTerminated:
 			if e.ClusterIdentity != nil {
@@ -270,6 +278,15 @@ func (s *System) ClusterMembers() []string {
 		out = append(out, m.Address())
 	}
 	slices.Sort(out)
+	return out
+}
+
+// addresses returns the members' node addresses.
+func addresses(ms []*cluster.Member) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.Address())
+	}
 	return out
 }
 

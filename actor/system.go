@@ -165,7 +165,7 @@ func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
 // end (murmur reports a lost node itself, once, as a warning) unless debug
 // logging is on.
 func (w warnOnly) Handle(ctx context.Context, r slog.Record) error {
-	if (strings.HasPrefix(r.Message, "Endpoint") || r.Message == automanagedStopped) && !w.Handler.Enabled(ctx, slog.LevelDebug) {
+	if (strings.HasPrefix(r.Message, "Endpoint") || automanagedNoise[r.Message]) && !w.Handler.Enabled(ctx, slog.LevelDebug) {
 		return nil
 	}
 	return w.Handler.Handle(ctx, r)

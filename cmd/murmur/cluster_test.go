@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -199,4 +200,118 @@ func TestClusterFlags(t *testing.T) {
 			t.Errorf("murmur %v: status %d, stderr %q; want %d and %q", tt.args, st, stderr.String(), tt.status, tt.stderr)
 		}
 	}
+}
+
+// TestClusterJoin measures what protoactor's identity lookup guarantees
+// when a member joins while requests flow: the grains that move to it are
+// activated there as soon as the requester's view has the new member,
+// and stopped on their old member when that member's view has it. Each
+// activation prints when it starts and stops; the test reports how many
+// identities were active on two members at once, and for how long at
+// most. It asserts only what the identity lookup promises: every grain
+// answers, and no identity is active on two members once all views agree
+// (at the end, each is active on one).
+func TestClusterJoin(t *testing.T) {
+	const n = 2000
+	var seeds []string
+	for range 3 {
+		seeds = append(seeds, freeAddr(t))
+	}
+	all := strings.Join(seeds, ",")
+	type event struct {
+		member, id string
+		up         bool
+		at         int64
+	}
+	var mu sync.Mutex
+	var events []event
+	var drains sync.WaitGroup
+	member := func(i int) *proc {
+		p, addr := startNode(t, "-cluster", "c", "-kind", "user=testdata/cluster/joiner.star", "-membership", seeds[i], "-seed", all)
+		p.expect(fmt.Sprintf(`^cluster c: %d members$`, i+1), 60*time.Second)
+		drains.Go(func() {
+			for line := range p.lines {
+				var id string
+				var at int64
+				if _, err := fmt.Sscanf(line, "up %s %d", &id, &at); err == nil {
+					mu.Lock()
+					events = append(events, event{addr, id, true, at})
+					mu.Unlock()
+				} else if _, err := fmt.Sscanf(line, "down %s %d", &id, &at); err == nil {
+					mu.Lock()
+					events = append(events, event{addr, id, false, at})
+					mu.Unlock()
+				}
+			}
+		})
+		return p
+	}
+	procs := []*proc{member(0), member(1)}
+	app := start(t, "run", "-cluster", "c", "-seed", all, "testdata/cluster/driver.star", strconv.Itoa(n), "1", "40")
+	app.expect(`^round 3 errors=0 `, 60*time.Second)
+	procs = append(procs, member(2))
+	app.expect(`^done 40 rounds$`, 120*time.Second)
+	if st := app.wait(60 * time.Second); st != 0 {
+		t.Fatalf("driver exited with %d; stderr:\n%s", st, app.stderr.String())
+	}
+	end := time.Now().UnixNano()
+	for _, p := range procs {
+		p.cmd.Process.Kill()
+	}
+	drains.Wait()
+	// The activations of each identity, as intervals on members.
+	type interval struct {
+		member     string
+		start, end int64
+	}
+	acts := map[string][]interval{}
+	for _, e := range events {
+		if e.up {
+			acts[e.id] = append(acts[e.id], interval{e.member, e.at, end})
+			continue
+		}
+		for i := range acts[e.id] {
+			if iv := &acts[e.id][i]; iv.member == e.member && iv.end == end {
+				iv.end = e.at
+				break
+			}
+		}
+	}
+	overlapping, moved, alive := 0, 0, 0
+	var longest time.Duration
+	for id, ivs := range acts {
+		live := 0
+		for _, iv := range ivs {
+			if iv.end == end {
+				live++
+			}
+		}
+		alive += live
+		if live != 1 {
+			t.Errorf("grain %s has %d activations at the end: %v", id, live, ivs)
+		}
+		if len(ivs) > 1 {
+			moved++
+		}
+		worst := time.Duration(0)
+		for i := range ivs {
+			for j := i + 1; j < len(ivs); j++ {
+				if ivs[i].member == ivs[j].member {
+					continue
+				}
+				if o := time.Duration(min(ivs[i].end, ivs[j].end) - max(ivs[i].start, ivs[j].start)); o > worst {
+					worst = o
+				}
+			}
+		}
+		if worst > 0 {
+			overlapping++
+			longest = max(longest, worst)
+		}
+	}
+	if len(acts) != n {
+		t.Errorf("%d identities activated, want %d", len(acts), n)
+	}
+	t.Logf("join of a third member: %d of %d grains moved; %d were active on two members at once, for at most %v",
+		moved, n, overlapping, longest.Round(time.Millisecond))
 }
