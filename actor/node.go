@@ -24,7 +24,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/murmur-go/murmur/actor/internal/wire"
-	"github.com/murmur-go/murmur/serialize"
 )
 
 // NodeConfig makes a System a node: its actors can be reached from other
@@ -206,8 +205,10 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		case *remote.EndpointTerminatedEvent:
 			return true
 		case *proto.DeadLetterEvent:
-			_, ok := e.Message.(*wire.Envelope)
-			return ok
+			switch e.Message.(type) {
+			case *wire.Envelope, *wire.Stop:
+				return true
+			}
 		}
 		return false
 	})
@@ -219,15 +220,25 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 // murmur's dead letters like any other. (A requester has been answered by
 // protoactor already.)
 func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
-	w := e.Message.(*wire.Envelope)
-	if w.ErrorCode != 0 || e.PID == nil {
+	if e.PID == nil {
 		return
 	}
+	to := s.address(e.PID)
+	var env *envelope
+	switch m := e.Message.(type) {
+	case *wire.Envelope:
+		if m.ErrorCode != 0 {
+			return
+		}
+		env = fromWire(m, e.Sender)
+	case *wire.Stop:
+		env = stopLetter(Address{Node: to.Node, ID: m.GetId()}, m.GetBy(), s.cfg.Limits)
+	}
 	why := "no such actor"
-	if s.remoteNode(s.address(e.PID)) {
+	if s.remoteNode(to) {
 		why = "node unreachable"
 	}
-	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
+	s.deadLetter(to, env, why)
 }
 
 // recoverPeer serves a peer's connection. It keeps a malformed message
@@ -485,20 +496,6 @@ func (w *watchRelay) SendSystemMessage(_ *proto.PID, message any) {
 func (w *watchRelay) SendUserMessage(*proto.PID, any) {}
 func (w *watchRelay) Stop(*proto.PID)                 {}
 
-// sendControl sends a control request to node's control process.
-func (s *System) sendControl(node string, msg map[string]any) error {
-	body, err := s.cfg.Limits.EncodeGo(msg)
-	if err != nil {
-		return err
-	}
-	return s.deliverRemote(Address{Node: node, ID: controlID}, &envelope{msg: serialize.Envelope{Body: body}}, nil)
-}
-
-// stopRemote asks addr's node to stop it.
-func (s *System) stopRemote(addr Address, by string) error {
-	return s.sendControl(addr.Node, map[string]any{"op": "stop", "id": addr.ID, "by": by})
-}
-
 // control is a node's control process: peers ask it to spawn and stop
 // actors. Each request is handled on a goroutine of its own, so that a
 // compile does not hold up the connection's other messages.
@@ -508,29 +505,20 @@ var _ proto.Process = (*control)(nil)
 
 func (c *control) SendUserMessage(_ *proto.PID, message any) {
 	_, msg, sender := proto.UnwrapEnvelope(message)
-	w, ok := msg.(*wire.Envelope)
-	if !ok {
-		return
-	}
 	s := c.sys
 	if s.closing.Load() {
 		s.answerError(sender, ErrShutdown)
 		return
 	}
 	started := s.n.goTracked(func() {
-		reply, err := s.handleControl(w, sender)
+		reply, err := s.handleControl(msg, sender)
 		if err != nil {
 			s.logger.Debug("node: refused a control request", "from", senderAddress(sender), "err", err)
 			s.answerError(sender, err)
 			return
 		}
 		if reply != nil && sender != nil {
-			body, err := s.cfg.Limits.EncodeGo(reply)
-			if err != nil {
-				s.answerError(sender, err)
-				return
-			}
-			s.n.send(sender, &wire.Envelope{Body: body}, nil)
+			s.n.send(sender, reply, nil)
 		}
 	})
 	if !started {
@@ -549,27 +537,20 @@ func senderAddress(pid *proto.PID) string {
 func (c *control) SendSystemMessage(*proto.PID, any) {}
 func (c *control) Stop(*proto.PID)                   {}
 
-// handleControl runs one control request from a peer.
-func (s *System) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]any, error) {
-	v, err := s.cfg.Limits.DecodeGo(w.Body)
-	if err != nil {
-		return nil, fmt.Errorf("control request: %w", err)
-	}
-	req, _ := v.(map[string]any)
-	switch op, _ := req["op"].(string); op {
-	case "stop":
-		id, _ := req["id"].(string)
-		by, _ := req["by"].(string)
-		s.stopLocal(Address{Node: s.node, ID: id}, "stopped by "+cmp.Or(by, "a peer"))
+// handleControl runs one control request from a peer (see spawnwire.go).
+func (s *System) handleControl(msg any, sender *proto.PID) (*wire.SpawnAnswer, error) {
+	switch m := msg.(type) {
+	case *wire.Stop:
+		s.stopLocal(Address{Node: s.node, ID: m.GetId()}, "stopped by "+cmp.Or(m.GetBy(), "a peer"))
 		return nil, nil
-	case "spawn":
+	case *wire.Spawn:
 		peer := "a peer"
 		if sender != nil {
 			peer = sender.Address
 		}
-		return s.spawnForPeer(req, w.Buffers, peer)
+		return s.spawnForPeer(m, peer)
 	default:
-		return nil, fmt.Errorf("control request: unknown op %q", op)
+		return nil, fmt.Errorf("control request: unknown message %T", msg)
 	}
 }
 
