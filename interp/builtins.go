@@ -126,8 +126,10 @@ func (in *Instance) decode(env serialize.Envelope) (starlark.Value, error) {
 	return in.mod.engine.opts.Limits.DecodeStarlarkTransfer(env.Body, env.Buffers, wrapBuffer)
 }
 
+// wrapBuffer makes a Buffer of the memory of a received buffer.
 func wrapBuffer(data []byte) starlark.Value { return NewBuffer(data) }
 
+// address returns v, the argument param of the builtin fn, as an address.
 func address(fn, param string, v starlark.Value) (serialize.Address, error) {
 	a, ok := v.(serialize.Address)
 	if !ok {
@@ -155,6 +157,8 @@ var logLevels = map[string]slog.Level{
 	"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError,
 }
 
+// log(*args, level="info") writes args, separated by spaces, to the
+// system's logger.
 func builtinLog(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {

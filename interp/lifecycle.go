@@ -12,6 +12,7 @@ import (
 	"github.com/murmur-go/murmur/serialize"
 )
 
+// self() returns this actor's address.
 func builtinSelf(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -23,6 +24,9 @@ func builtinSelf(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	return in.host.Self(), nil
 }
 
+// spawn(script, *args, name=, node=, transfer=[], and the supervision and
+// limit options of workerArgs) starts a child actor running script with
+// init(*args) and returns its address.
 func builtinSpawn(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -76,6 +80,8 @@ func spawnKeywords(b *starlark.Builtin, kwargs []starlark.Tuple) (SpawnOptions, 
 	return opts, transfer, err
 }
 
+// stop(pid=None) stops the actor or pool at pid, or this actor (after the
+// current message) when pid is None.
 func builtinStop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -94,6 +100,8 @@ func builtinStop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	return starlark.None, in.host.Stop(target)
 }
 
+// watch(pid) asks for a {"event": "terminated", ...} message when the
+// actor at pid ends.
 func builtinWatch(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {

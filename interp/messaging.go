@@ -12,6 +12,8 @@ import (
 	"github.com/murmur-go/murmur/serialize"
 )
 
+// sender() returns who sent the current message (for a request, its
+// reply address), or None.
 func builtinSender(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -26,6 +28,7 @@ func builtinSender(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	return starlark.None, nil
 }
 
+// send(to, msg, transfer=[]) delivers msg to the actor at to, fire and forget.
 func builtinSend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -58,6 +61,8 @@ func unpackSend(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tupl
 	return to, msg, transfer, err
 }
 
+// reply(value, transfer=[]) answers the current message: it sends value
+// to sender(), and fails when there is none.
 func builtinReply(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
@@ -97,6 +102,8 @@ type requestCall struct {
 	out     outgoing
 }
 
+// parseRequest reads the arguments of request(...) or ask(...) and
+// encodes the message.
 func parseRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (requestCall, error) {
 	var rc requestCall
 	in, err := instanceOf(thread, b)
@@ -118,6 +125,8 @@ func parseRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	return rc, err
 }
 
+// request(to, msg, timeout=None, transfer=[]) sends msg to the actor at
+// to and returns its answer, waiting for it.
 func builtinRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	rc, err := parseRequest(thread, b, args, kwargs)
 	if err != nil {
@@ -134,6 +143,8 @@ func builtinRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 	return rc.in.decode(answer)
 }
 
+// ask(to, msg, timeout=None, transfer=[]) sends msg to the actor at to
+// and returns at once a future of the answer.
 func builtinAsk(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	rc, err := parseRequest(thread, b, args, kwargs)
 	if err != nil {
@@ -150,6 +161,8 @@ func builtinAsk(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	return &future{in: rc.in, to: rc.to, f: f}, nil
 }
 
+// recv(timeout=None) returns the next message sent to this actor, for a
+// main that consumes its own mailbox.
 func builtinRecv(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"go.starlark.net/starlark"
 )
 
+// after(seconds, msg) delivers msg to this actor after seconds and
+// returns a timer.
 func builtinAfter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	in, err := instanceOf(thread, b)
 	if err != nil {
