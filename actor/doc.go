@@ -93,7 +93,7 @@
 //
 // Each path below reads top to bottom through these files of package actor.
 //
-// A send: a script's send() (interp) calls host.Send (host.go), which
+// A send: a script's send() (interp's messaging.go) calls host.Send (host.go), which
 // hands an envelope to System.deliver (send.go): an actor of this node
 // gets it in its mailbox (package mailbox), whose goroutine runs the
 // protoactor actor, scriptActor.Receive (scriptactor.go; goActor in
