@@ -93,21 +93,21 @@ func addressFromWire(w *wire.Address) (Address, bool) {
 
 // requestControl sends req to node's control process and waits for its
 // answer, as request does for an envelope.
-func (s *System) requestControl(ctx context.Context, node string, req *wire.Spawn) (*wire.SpawnAnswer, error) {
+func (n *node) requestControl(ctx context.Context, node string, req *wire.Spawn) (*wire.SpawnAnswer, error) {
+	s := n.sys
 	to := Address{Node: node, ID: controlID}
 	if s.closing.Load() {
 		return nil, ErrShutdown
 	}
-	if s.unreachable(node) {
+	if n.unreachable(node) {
 		return nil, fmt.Errorf("%w: %s (sending to %s)", ErrNodeUnreachable, node, controlID)
 	}
-	slot := s.newSlot(s.remoteTimeout(ctx))
-	s.track(slot, to)
-	if !s.n.send(proto.NewPID(to.Node, to.ID), req, slot.pid) {
-		s.dropSlot(slot)
+	slot := s.newSlot(to, s.remoteTimeout(ctx))
+	if !n.send(proto.NewPID(to.Node, to.ID), req, slot.pid) {
+		slot.drop()
 		return nil, ErrShutdown
 	}
-	if _, err := s.wait(ctx, slot, to); err != nil {
+	if _, err := slot.wait(ctx); err != nil {
 		return nil, err
 	}
 	if slot.ans.spawned == nil {
@@ -116,17 +116,17 @@ func (s *System) requestControl(ctx context.Context, node string, req *wire.Spaw
 	return slot.ans.spawned, nil
 }
 
-// stopRemote asks addr's node to stop it. A node that cannot be reached
-// makes the request a dead letter, as any message to it.
-func (s *System) stopRemote(addr Address, by string) error {
+// stop asks addr's node to stop the actor or pool there. A node lost a
+// moment ago makes the request a dead letter, as any message to it.
+func (n *node) stop(addr Address, by string) error {
 	to := Address{Node: addr.Node, ID: controlID}
-	if s.n != nil && !s.unreachable(addr.Node) {
-		if s.n.send(proto.NewPID(to.Node, to.ID), &wire.Stop{Id: addr.ID, By: by}, nil) {
-			return nil
-		}
+	if n.unreachable(addr.Node) {
+		n.sys.deadLetter(to, stopLetter(addr, by, n.sys.cfg.Limits), "node unreachable")
+		return nil
+	}
+	if !n.send(proto.NewPID(to.Node, to.ID), &wire.Stop{Id: addr.ID, By: by}, nil) {
 		return ErrShutdown
 	}
-	s.deadLetter(to, stopLetter(addr, by, s.cfg.Limits), "node unreachable")
 	return nil
 }
 
