@@ -60,6 +60,22 @@ func (g Grain) Request(ctx context.Context, msg any, out any) error {
 	return err
 }
 
+// grainTarget returns the address a watch of a means: a itself, or, for a
+// grain, its current activation.
+func (s *System) grainTarget(ctx context.Context, a Address) (Address, error) {
+	if !isGrain(a) {
+		return a, nil
+	}
+	if s.cl == nil {
+		return Address{}, ErrNotMember
+	}
+	pid, err := s.cl.resolve(ctx, a)
+	if err != nil {
+		return Address{}, err
+	}
+	return s.address(pid), nil
+}
+
 // isGrain reports whether a is a grain's address.
 func isGrain(a Address) bool { return a.Node == grainNode }
 
@@ -122,10 +138,10 @@ func (s *System) deliverGrain(ctx context.Context, to Address, env *envelope, se
 				continue
 			}
 		}
-		if env.request && sender != nil && s.remoteNode(at) {
+		if n, ok := s.net.(*node); ok && env.request && sender != nil && s.remoteNode(at) {
 			if p, ok := s.proto.ProcessRegistry.GetLocal(sender.Id); ok {
-				if slot, ok := p.(*replySlot); ok {
-					s.track(slot, at) // the loss of the grain's member fails it at once
+				if slot, ok := p.(*replySlot); ok && slot.remote {
+					n.pending.Store(slot, at.Node) // the loss of the grain's member fails it at once
 				}
 			}
 		}
@@ -146,7 +162,7 @@ func (st *clusterState) resolve(ctx context.Context, to Address) (*proto.PID, er
 	if rdv := st.rdv.Load(); rdv != nil {
 		// The owner of a lost member's identities is that member until the
 		// membership notices: fail at once rather than wait for its answer.
-		if owner := rdv.GetByClusterIdentity(&cluster.ClusterIdentity{Kind: kind, Identity: id}); owner != "" && st.sys.unreachable(owner) {
+		if owner := rdv.GetByClusterIdentity(&cluster.ClusterIdentity{Kind: kind, Identity: id}); owner != "" && st.sys.net.unreachable(owner) {
 			return nil, fmt.Errorf("%w: %s, the member owning grain %s", ErrNodeUnreachable, owner, to.ID)
 		}
 	}

@@ -8,9 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
-	"github.com/murmur-go/murmur/mailbox"
+	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/serialize"
 )
 
@@ -24,81 +23,49 @@ var ErrQuotaExceeded = kind("quota", "actor: remote spawn over quota")
 // libraries, and the sources it does not have yet. For a Go actor
 // (opts.gob), mod is nil and the node is sent the behaviour's name only:
 // it runs the one registered under that name in its Config.Behaviors.
-func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
+func (n *node) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
 	args serialize.Envelope, opts SpawnOptions) (Address, error) {
 	what := opts.codeName(mod)
-	if s.n == nil {
-		return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, ErrNotNode)
-	}
-	req := map[string]any{
-		"op": "spawn", "args": args.Body,
-		"name": opts.Name, "max_steps": opts.MaxSteps,
-		"strategy": int64(opts.Supervision.Strategy), "max_restarts": opts.Supervision.MaxRestarts,
-		"within": int64(opts.Supervision.Within), "backoff": int64(opts.Supervision.Backoff),
-		"escalate":        opts.Supervision.Escalate,
-		"receive_timeout": int64(opts.ReceiveTimeout), "message_timeout": int64(opts.MessageTimeout),
-		"mailbox_size": opts.Mailbox.MaxMessages, "mailbox_bytes": opts.Mailbox.MaxBytes,
-		"mailbox_policy": int64(opts.Mailbox.Policy),
-	}
-	byHash := map[string][]byte{}
-	if opts.gob != nil {
-		req["behavior"] = what
-	} else {
-		sources := mod.Sources()
-		files := make(map[string]any, len(sources))
-		for path, src := range sources {
-			h := hashOf(src)
-			files[path] = h
-			byHash[h] = src
-		}
-		req["script"], req["files"] = what, files
-	}
-	if parent != nil {
-		req["parent"] = parent.addr
-	}
-	to := Address{Node: node, ID: controlID}
+	req, byHash := spawnToWire(parent, what, mod, args, opts)
 	// The node asks for the sources it lacks, once; asked again (its cache
 	// dropped some meanwhile), this sends them all.
 	for attempt := 0; attempt < 3; attempt++ {
-		body, err := s.cfg.Limits.EncodeGo(req)
+		ans, err := n.requestControl(ctx, node, req)
 		if err != nil {
 			return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, err)
 		}
-		ans, err := s.request(ctx, to, serialize.Envelope{Body: body, Buffers: args.Buffers}, s.remoteTimeout(ctx))
-		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, err)
-		}
-		v, err := s.cfg.Limits.DecodeGo(ans.Body)
-		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: answer: %w", what, node, err)
-		}
-		m, _ := v.(map[string]any)
-		if addr, ok := m["address"].(Address); ok {
+		if addr, ok := addressFromWire(ans.GetAddress()); ok {
 			if parent != nil && !parent.adoptRemote(addr) {
-				_ = s.stopRemote(addr, parent.addr.String())
+				_ = n.stop(addr, parent.addr.String())
 				return Address{}, fmt.Errorf("%w: %s is stopping", ErrStopped, parent.addr)
 			}
 			return addr, nil
 		}
-		missing, ok := m["missing"].([]any)
-		if !ok {
-			return Address{}, fmt.Errorf("spawn %s on %s: unexpected answer %v", what, node, v)
+		if len(ans.GetMissing()) == 0 {
+			return Address{}, fmt.Errorf("spawn %s on %s: the node answered neither an address nor missing sources", what, node)
 		}
-		send := make(map[string]any, len(missing))
-		for _, h := range missing {
-			hs, _ := h.(string)
-			src, ok := byHash[hs]
+		// A new request: the transport may still be marshalling the last.
+		req = &wire.Spawn{Script: req.Script, Files: req.Files, Behavior: req.Behavior,
+			Parent: req.Parent, Args: req.Args, Options: req.Options}
+		send := make(map[string]bool, len(byHash))
+		for _, h := range ans.GetMissing() {
+			src, ok := byHash[h]
 			if !ok {
-				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", what, node, hs)
+				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", what, node, h)
 			}
-			send[hs] = src
+			if !send[h] {
+				send[h] = true
+				req.Sources = append(req.Sources, &wire.Source{Hash: h, Source: src})
+			}
 		}
 		if attempt > 0 {
 			for h, src := range byHash {
-				send[h] = src
+				if !send[h] {
+					send[h] = true
+					req.Sources = append(req.Sources, &wire.Source{Hash: h, Source: src})
+				}
 			}
 		}
-		req["sources"] = send
 	}
 	return Address{}, fmt.Errorf("spawn %s on %s: the node kept asking for sources", what, node)
 }
@@ -106,10 +73,11 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 // spawnForPeer handles a peer's spawn request: of a script it sent, or of
 // a Go behaviour registered here (Config.Behaviors), which runs no code
 // from the peer and so needs no AllowRemoteSpawn.
-func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (map[string]any, error) {
-	opts := peerSpawnOptions(req, peer)
+func (n *node) spawnForPeer(req *wire.Spawn, peer string) (*wire.SpawnAnswer, error) {
+	s := n.sys
+	opts := spawnOptionsFromWire(req.GetOptions(), peer)
 	var mod *Module
-	if name, ok := req["behavior"].(string); ok {
+	if name := req.GetBehavior(); name != "" {
 		b, ok := s.cfg.Behaviors[name]
 		if !ok {
 			return nil, fmt.Errorf("%w: node %s has no Go behaviour named %q in its Config.Behaviors (%s asked to spawn it)",
@@ -118,57 +86,67 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 		b.Name = name
 		opts.gob = &b
 	} else {
-		m, missing, err := s.peerModule(req, peer)
+		m, missing, err := n.peerModule(req, peer)
 		if err != nil {
 			return nil, err
 		}
 		if len(missing) > 0 {
-			return map[string]any{"missing": missing}, nil
+			return &wire.SpawnAnswer{Missing: missing}, nil
 		}
 		mod = m
 	}
 	var args serialize.Envelope
-	if b, ok := req["args"].([]byte); ok && len(b) > 0 {
-		args = serialize.Envelope{Body: b, Buffers: buffers}
+	if a := req.GetArgs(); len(a.GetBody()) > 0 {
+		args = serialize.Envelope{Body: a.Body, Buffers: a.Buffers}
 	}
 	addr, err := s.spawn(nil, mod, args, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	s.n.mu.Lock()
+	n.mu.Lock()
 	if r := s.local(addr); r != nil {
 		r.mu.Lock()
 		stopped := r.terminated // stopped at once: nothing to remember
 		r.mu.Unlock()
 		if !stopped {
-			if s.n.guest[peer] == nil {
-				s.n.guest[peer] = make(map[string]bool)
+			if n.guest[peer] == nil {
+				n.guest[peer] = make(map[string]bool)
 			}
-			s.n.guest[peer][addr.ID] = true
+			n.guest[peer][addr.ID] = true
 		}
 	}
-	s.n.mu.Unlock()
-	return map[string]any{"address": addr}, nil
+	n.mu.Unlock()
+	return &wire.SpawnAnswer{Address: &wire.Address{Node: addr.Node, Id: addr.ID}}, nil
 }
 
 // peerModule returns the script of a peer's spawn request, compiled from
 // the sources the node has, or the hashes of those it lacks.
-func (s *System) peerModule(req map[string]any, peer string) (*Module, []any, error) {
-	script, _ := req["script"].(string)
-	if !s.n.cfg.AllowRemoteSpawn {
+func (n *node) peerModule(req *wire.Spawn, peer string) (*Module, []string, error) {
+	s := n.sys
+	script := req.GetScript()
+	if !n.cfg.AllowRemoteSpawn {
 		return nil, nil, fmt.Errorf("%w: node %s does not run code sent by peers (%s asked to spawn %s); "+
 			"start it with --allow-remote-spawn (NodeConfig.AllowRemoteSpawn) to allow it",
 			ErrRemoteSpawnRefused, s.node, peer, script)
 	}
-	files, _ := req["files"].(map[string]any)
-	if script == "" || files == nil {
+	if script == "" || len(req.GetFiles()) == 0 {
 		return nil, nil, fmt.Errorf("spawn request from %s: no script or files", peer)
+	}
+	files := make(map[string]string, len(req.Files))
+	for _, f := range req.Files {
+		if _, dup := files[f.GetPath()]; dup {
+			return nil, nil, fmt.Errorf("spawn request from %s: file %s listed twice", peer, f.GetPath())
+		}
+		files[f.GetPath()] = f.GetHash()
 	}
 	if _, ok := files[script]; !ok {
 		return nil, nil, fmt.Errorf("spawn request from %s: the files do not include %s", peer, script)
 	}
-	sent, _ := req["sources"].(map[string]any)
-	mod, missing, err := s.n.code.module(s, peer, script, files, sent)
+	sent := make(map[string][]byte, len(req.GetSources()))
+	for _, src := range req.GetSources() {
+		sent[src.GetHash()] = src.GetSource()
+	}
+	mod, missing, err := n.code.module(s, peer, script, files, sent)
 	if errors.Is(err, ErrQuotaExceeded) {
 		return nil, nil, err // it says what and for whom
 	}
@@ -176,24 +154,6 @@ func (s *System) peerModule(req map[string]any, peer string) (*Module, []any, er
 		return nil, nil, fmt.Errorf("spawn %s for %s: %w", script, peer, err)
 	}
 	return mod, missing, nil
-}
-
-// peerSpawnOptions returns the options of a peer's spawn request.
-func peerSpawnOptions(req map[string]any, peer string) SpawnOptions {
-	return SpawnOptions{
-		peer:     peer,
-		Name:     str(req["name"]),
-		MaxSteps: uint64(num(req["max_steps"])),
-		Supervision: Supervision{
-			Strategy: Strategy(num(req["strategy"])), MaxRestarts: int(num(req["max_restarts"])),
-			Within: time.Duration(num(req["within"])), Backoff: time.Duration(num(req["backoff"])),
-			Escalate: req["escalate"] == true,
-		},
-		ReceiveTimeout: time.Duration(num(req["receive_timeout"])),
-		MessageTimeout: time.Duration(num(req["message_timeout"])),
-		Mailbox: mailbox.Config{MaxMessages: int(num(req["mailbox_size"])),
-			MaxBytes: num(req["mailbox_bytes"]), Policy: mailbox.Policy(num(req["mailbox_policy"]))},
-	}
 }
 
 // Defaults of NodeConfig's actor quotas.
@@ -209,11 +169,12 @@ type guestCount struct {
 	all    int
 }
 
-// admitGuest counts the actor spawn is about to start against the quotas
-// of the peer it runs for, if it does: the peer that asked for it (opts),
-// or the one its parent runs for. It returns that peer ("" for none), whose
-// count releaseGuest gives back when the actor stops or fails to start.
-func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error) {
+// admit counts the actor spawn is about to start against the quotas of
+// the peer it runs for, if it does: the peer that asked for it (opts), or
+// the one its parent runs for. It returns that peer ("" for none), whose
+// count release gives back when the actor stops or fails to start.
+func (n *node) admit(parent *actorRef, opts SpawnOptions) (string, error) {
+	s := n.sys
 	peer := opts.peer
 	if parent != nil {
 		parent.mu.Lock()
@@ -222,10 +183,9 @@ func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error)
 		}
 		parent.mu.Unlock()
 	}
-	if peer == "" || s.n == nil {
+	if peer == "" {
 		return "", nil
 	}
-	n := s.n
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if quota := cmp.Or(n.cfg.MaxPeerActors, defaultMaxPeerActors); n.guests.byPeer[peer] >= quota {
@@ -245,16 +205,20 @@ func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error)
 	return peer, nil
 }
 
-// releaseGuest gives back what admitGuest counted for peer.
-func (n *node) releaseGuest(peer string) {
-	if peer == "" {
-		return
-	}
+// release gives back what admit counted for peer, and forgets the actor
+// id (if it started) among the guests of peer, whose loss would stop it.
+func (n *node) release(peer, id string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.guests.all--
 	if n.guests.byPeer[peer]--; n.guests.byPeer[peer] <= 0 {
 		delete(n.guests.byPeer, peer)
+	}
+	if g := n.guest[peer]; g != nil {
+		delete(g, id)
+		if len(g) == 0 {
+			delete(n.guest, peer)
+		}
 	}
 }
 
@@ -273,31 +237,4 @@ func (nc *NodeConfig) checkQuotas() error {
 		}
 	}
 	return nil
-}
-
-func str(v any) string { s, _ := v.(string); return s }
-
-// num reads an integer DecodeGo produced.
-func num(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case uint64:
-		return int64(n)
-	case int:
-		return int64(n)
-	}
-	return 0
-}
-
-// adoptRemote records a child spawned on another node; false if r is
-// already stopping.
-func (r *actorRef) adoptRemote(child Address) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.terminated || r.cancelled() {
-		return false
-	}
-	r.ext().remote = append(r.ext().remote, child)
-	return true
 }
