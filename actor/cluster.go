@@ -104,7 +104,11 @@ type clusterState struct {
 	cache  sync.Map                           // "kind/identity" -> *proto.PID: the activation last resolved
 	grains sync.Map                           // actor id -> *grainKind: the activations on this member
 	rdv    atomic.Pointer[cluster.Rendezvous] // the owners of identities, as the identity lookup computes them
-	sub    *eventstream.Subscription
+	// members are the members' addresses and kinds, from the last
+	// topology (protoactor's MemberList is not safe to read while it
+	// changes).
+	members atomic.Pointer[[]*cluster.Member]
+	sub     *eventstream.Subscription
 }
 
 // grainKind is a kind this member hosts.
@@ -163,8 +167,8 @@ func (s *System) startCluster(cfg *remote.Config) (*remote.Remote, error) {
 	ccfg := cluster.Configure(cc.Name, provider, disthash.New(), cfg, cluster.WithKinds(kinds...))
 	st.c = cluster.New(s.proto, ccfg)
 	s.cl = st
+	st.watchTopology(s) // from the first topology, which StartMember publishes
 	st.c.StartMember()
-	st.watchTopology(s)
 	return st.c.Remote, nil
 }
 
@@ -228,6 +232,8 @@ func (st *clusterState) watchTopology(s *System) {
 			rdv := cluster.NewRendezvous()
 			rdv.UpdateMembers(e.Members)
 			st.rdv.Store(rdv)
+			members := slices.Clone(e.Members)
+			st.members.Store(&members)
 			if len(e.Left) > 0 || len(e.Joined) > 0 {
 				st.cache.Clear()
 				s.logger.Info("cluster: membership changed", "cluster", st.cfg.Name, "members", len(e.Members),
@@ -274,11 +280,23 @@ func (s *System) ClusterMembers() []string {
 		return nil
 	}
 	var out []string
-	for _, m := range s.cl.c.MemberList.Members().Members() {
-		out = append(out, m.Address())
+	if ms := s.cl.members.Load(); ms != nil {
+		out = addresses(*ms)
 	}
 	slices.Sort(out)
 	return out
+}
+
+// hosts reports whether a member of the last topology hosts kind.
+func (st *clusterState) hosts(kind string) bool {
+	if ms := st.members.Load(); ms != nil {
+		for _, m := range *ms {
+			if m.HasKind(kind) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // addresses returns the members' node addresses.

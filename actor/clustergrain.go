@@ -52,7 +52,9 @@ func (g Grain) Request(ctx context.Context, msg any, out any) error {
 	var err error
 	for range 3 {
 		err = g.sys.Request(ctx, g.addr, msg, out)
-		if !errors.Is(err, ErrUnknownActor) && !errors.Is(err, ErrStopped) {
+		// Only an activation that had ended, not a grain that failed on
+		// the message (whose error may wrap these too): it ran.
+		if errors.Is(err, ErrActorFailed) || !errors.Is(err, ErrUnknownActor) && !errors.Is(err, ErrStopped) {
 			return err
 		}
 		g.sys.cl.forget(g.addr)
@@ -168,11 +170,7 @@ func (st *clusterState) resolve(ctx context.Context, to Address) (*proto.PID, er
 	}
 	pid := st.c.Get(id, kind)
 	if pid == nil {
-		hosted := false
-		for _, m := range st.c.MemberList.Members().Members() {
-			hosted = hosted || m.HasKind(kind)
-		}
-		if !hosted {
+		if !st.hosts(kind) {
 			return nil, fmt.Errorf("%w: %q (grain %s)", ErrNoMember, kind, to.ID)
 		}
 		return nil, fmt.Errorf("%w: the owner of grain %s did not activate it", ErrNodeUnreachable, to.ID)

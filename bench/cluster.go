@@ -21,6 +21,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
@@ -129,11 +130,11 @@ func serveGrains(role string, job []byte, eof <-chan struct{}) error {
 	defer cancel()
 	var addr string
 	if role == "grains-proto" {
-		c, err := startProtoMember(j.Membership, j.Seeds, true)
+		c, members, err := startProtoMember(j.Membership, j.Seeds, true)
 		if err != nil {
 			return err
 		}
-		if err := waitMembers(ctx, func() int { return c.MemberList.Members().Len() }, len(j.Seeds)); err != nil {
+		if err := waitMembers(ctx, members, len(j.Seeds)); err != nil {
 			return err
 		}
 		addr = c.ActorSystem.Address()
@@ -157,11 +158,11 @@ func serveGrains(role string, job []byte, eof <-chan struct{}) error {
 // startProtoMember starts a raw protoactor cluster member whose
 // automanaged membership is served at membership, hosting the echo kind
 // if host.
-func startProtoMember(membership string, seeds []string, host bool) (c *cluster.Cluster, err error) {
+func startProtoMember(membership string, seeds []string, host bool) (c *cluster.Cluster, members func() int, err error) {
 	sys := newProto()
 	ln, err := net.Listen("tcp", membership)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	_, portText, _ := net.SplitHostPort(ln.Addr().String())
 	port, _ := strconv.Atoi(portText)
@@ -179,13 +180,21 @@ func startProtoMember(membership string, seeds []string, host bool) (c *cluster.
 		h, p, _ := sys.GetHostPort()
 		return ec.JSON(http.StatusOK, automanaged.NewNode("bench", sys.ID, h, p, port, names))
 	})
+	// The members, as the topology events tell them (MemberList is not
+	// safe to read while it changes).
+	var seen atomic.Int64
+	sys.EventStream.Subscribe(func(e any) {
+		if t, ok := e.(*cluster.ClusterTopology); ok {
+			seen.Store(int64(len(t.Members)))
+		}
+	})
 	defer func() {
 		if p := recover(); p != nil { // StartMember panics when it cannot start
 			err = fmt.Errorf("protoactor cluster: %v", p)
 		}
 	}()
 	c.StartMember()
-	return c, nil
+	return c, func() int { return int(seen.Load()) }, nil
 }
 
 // grainEcho is the raw side's grain: it answers each ball with itself.
@@ -226,11 +235,11 @@ func grainsRemote(ctx context.Context, side string, seeds []string, count int) (
 	}
 	var call func(i int) error
 	if side == "proto" {
-		c, err := startProtoMember(own[0], seeds, false)
+		c, members, err := startProtoMember(own[0], seeds, false)
 		if err != nil {
 			return 0, err
 		}
-		if err := waitMembers(ctx, func() int { return c.MemberList.Members().Len() }, len(seeds)+1); err != nil {
+		if err := waitMembers(ctx, members, len(seeds)+1); err != nil {
 			return 0, err
 		}
 		call = func(i int) error {

@@ -129,3 +129,24 @@ func skipRace(t *testing.T) {
 		t.Skip("protoactor's cluster races with itself (grpclog, etcd provider); run without -race")
 	}
 }
+
+// A grain that fails on a request because it requested a missing actor
+// answers ErrActorFailed, and Grain.Request does not send the request
+// again (the failure's chain holds ErrUnknownActor too, which alone means
+// an activation that had ended).
+func TestGrainFailureNotResent(t *testing.T) {
+	sys := member(t, actor.ClusterConfig{Name: "fragile", Kinds: map[string]actor.Kind{
+		"fragile": {Script: "fragile.star"}, "log": {Script: "log.star"}}})
+	ctx := context.Background()
+	err := sys.Grain("fragile", "f").Request(ctx, map[string]any{"to": actor.Address{Node: sys.Node(), ID: "nobody"}}, nil)
+	if !errors.Is(err, actor.ErrActorFailed) {
+		t.Fatalf("request to a failing grain: %v", err)
+	}
+	var n int
+	if err := sys.Grain("log", "booms").Request(ctx, map[string]any{"op": "get"}, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("the failing grain got the request %d times, want 1", n)
+	}
+}
