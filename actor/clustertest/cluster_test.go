@@ -150,3 +150,25 @@ func TestGrainFailureNotResent(t *testing.T) {
 		t.Errorf("the failing grain got the request %d times, want 1", n)
 	}
 }
+
+// watch(grain(...)) watches the grain's current activation: its
+// passivation is a termination notice.
+func TestGrainWatch(t *testing.T) {
+	sys := member(t, actor.ClusterConfig{Name: "watch", Kinds: map[string]actor.Kind{
+		"user": {Script: "user.star", Idle: 50 * time.Millisecond}, "log": {Script: "log.star", Idle: time.Hour},
+		"watcher": {Script: "watcher.star", Idle: time.Hour}}})
+	ctx := context.Background()
+	if err := sys.Grain("watcher", "w").Request(ctx, map[string]any{"op": "watch", "kind": "user", "id": "erin"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for { // erin, activated by the watch, is passivated, and the watcher told
+		var n int
+		if err := sys.Grain("log", "watched").Request(ctx, map[string]any{"op": "get"}, &n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
