@@ -5,6 +5,7 @@
 package actor
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -221,18 +222,24 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	if m != nil && m.request {
 		answered = ref.sys.answerError(m.sender, fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
 	}
-	if ref.cancelled() {
+	if ref.cancelled() && errors.Is(err, interp.ErrCancelled) {
 		// Stopping: the failure is the cancellation itself; the pending Stop
 		// will end the actor.
 		ref.sys.logger.Debug("actor cancelled", "actor", ref.addr, "script", ref.mod.Name(), "reason", err.Error())
 		return
 	}
+	// A failure of the script's own is reported even when a stop came
+	// while it was failing (the requester it answered may have ended and
+	// stopped it at once).
 	ref.sys.logFailure(ref, err, answered)
 	ev := &FailureEvent{Actor: ref.addr, Script: ref.mod.Name(), Err: err, limits: ref.sys.cfg.Limits}
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true
 	}
 	ref.sys.publish(ev)
+	if ref.cancelled() {
+		return // the pending Stop ends the actor; no restart
+	}
 	a.inst = nil
 	ref.inst.Store(nil)
 	panic(&failure{err: err})
