@@ -104,7 +104,7 @@ func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 // sweepAsks unregisters the reply slots of asks whose answer was taken or
 // whose deadline passed, so futures a script dropped cost nothing for long.
 func (h *host) sweepAsks() {
-	now := time.Now()
+	now := h.ref.sys.now()
 	e := h.ref.ext()
 	kept := e.asks[:0]
 	for _, slot := range e.asks {
@@ -125,12 +125,12 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 	if timeout <= 0 {
 		timeout = h.ref.sys.cfg.RequestTimeout
 	}
-	ctx, cancel := context.WithTimeout(h.ref, timeout)
+	ctx, cancel := h.ref.sys.timeoutContext(h.ref, timeout)
 	defer cancel()
 	for {
-		m, err := h.ref.mb.Receive(ctx)
+		m, err := h.ref.receiveWait(ctx)
 		if err != nil {
-			if ctx.Err() == context.DeadlineExceeded && h.ref.Err() == nil {
+			if context.Cause(ctx) == context.DeadlineExceeded && h.ref.Err() == nil {
 				return serialize.Envelope{}, fmt.Errorf("recv: %w: no message within %v", ErrTimeout, timeout)
 			}
 			return serialize.Envelope{}, h.own(err)
@@ -235,7 +235,7 @@ func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, erro
 		return nil, ErrStopped
 	}
 	if r.timers == nil {
-		r.timers = new(timerSet)
+		r.timers = &timerSet{vc: r.sys.cfg.VirtualClock}
 	}
 	ts := r.timers
 	r.mu.Unlock()

@@ -242,6 +242,7 @@ type replySlot struct {
 	node     string // the node of the target, when it is another one
 	got      bool
 	ans      answer
+	wait     *clockWait // on a virtual clock: how the waiter counts
 }
 
 type answer struct {
@@ -280,6 +281,9 @@ func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
 // answer gives the slot its answer, unless it has one already, and
 // reports whether it did.
 func (r *replySlot) answer(a answer) bool {
+	if r.wait != nil {
+		r.wait.vc.answered(r.wait)
+	}
 	select {
 	case r.ch <- a:
 		return true
@@ -295,7 +299,10 @@ func (s *System) newSlot(timeout time.Duration) *replySlot {
 	if timeout <= 0 {
 		timeout = s.cfg.RequestTimeout
 	}
-	r := &replySlot{ch: make(chan answer, 1), deadline: time.Now().Add(timeout)}
+	r := &replySlot{ch: make(chan answer, 1), deadline: s.now().Add(timeout)}
+	if vc := s.cfg.VirtualClock; vc != nil {
+		r.wait = &clockWait{vc: vc}
+	}
 	r.pid, _ = s.proto.ProcessRegistry.Add(r, "reply"+s.proto.ProcessRegistry.NextId())
 	return r
 }
@@ -304,6 +311,9 @@ func (s *System) newSlot(timeout time.Duration) *replySlot {
 func (s *System) wait(ctx context.Context, r *replySlot, to Address) (serialize.Envelope, error) {
 	if r.got {
 		return r.ans.msg, r.ans.err
+	}
+	if r.wait != nil {
+		return s.waitVirtual(ctx, r, to)
 	}
 	timer := time.NewTimer(time.Until(r.deadline))
 	defer timer.Stop()
