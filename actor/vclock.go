@@ -28,25 +28,28 @@ var ErrClockInUse = errors.New("actor: virtual clock already used by another sys
 // jumps to the earliest pending deadline when the system is quiescent: no
 // mailbox has a goroutine except those of script actors blocked on the
 // clock (in request, an ask's result, recv or Sleep), no such actor has
-// been answered without having woken yet, and no message waits for an actor
-// in recv. Timers due at the same instant fire in the order they were set.
+// been answered without having woken yet, and no message has come for an
+// actor in recv since it began to wait. Timers due at the same instant fire in the order they were set.
 // Quiescence is checked on two polls a millisecond apart with nothing
 // changing in between.
 //
+// A Go actor's Request counts as idle too when it passes the ctx its
+// Receive got, on its own goroutine.
+//
 // What it does not see: goroutines other than the system's actors. A Go
-// program waiting on the system (System.Request from Go, a Go actor's
-// request, pmap's helpers) does not hold the clock back, and an actor that
-// waits on such a goroutine (a script in pmap) holds it still until the
-// wait ends. MessageTimeout, the stopping() bound and supervision's restart
-// backoffs stay in wall-clock time.
+// program waiting on the system (System.Request from Go, pmap's helper
+// goroutines) does not hold the clock back, and an actor that waits on
+// such a goroutine (a script in pmap) holds it still until the wait ends.
+// MessageTimeout, the stopping() bound and supervision's restart backoffs
+// stay in wall-clock time; so does a Go actor's receive timeout.
 type VirtualClock struct {
 	mu      sync.Mutex
 	now     time.Time
 	timers  timerHeap
 	nextID  uint64
-	seq     uint64 // changes whenever something that quiescence depends on changes
-	waiting int    // script actors blocked on the clock
-	recv    map[*actorRef]int
+	seq     uint64                   // changes whenever something that quiescence depends on changes
+	waiting int                      // script actors blocked on the clock
+	recv    map[*actorRef]uint64     // actors in recv: their mailbox's Posted count when they began
 	idle    map[*actorRef]*idleTimer // receive_timeout of actors
 	sys     *System
 	kick    chan struct{}
@@ -197,7 +200,7 @@ func (c *VirtualClock) attach(s *System) error {
 		return ErrClockInUse
 	}
 	c.sys = s
-	c.recv = make(map[*actorRef]int)
+	c.recv = make(map[*actorRef]uint64)
 	c.idle = make(map[*actorRef]*idleTimer)
 	c.wg.Add(1)
 	go c.run()
@@ -222,8 +225,10 @@ func (c *VirtualClock) quiescentLocked() bool {
 	if c.sys.group.Running() != c.waiting {
 		return false
 	}
-	for r := range c.recv {
-		if r.mb.UserMessageCount() > 0 {
+	for r, posted := range c.recv {
+		// A message that came after recv began wakes the actor, even if
+		// it has taken the message already and not yet left the count.
+		if st := r.mb.Stats(); st.Queued > 0 || st.Posted != posted {
 			return false
 		}
 	}
@@ -415,15 +420,13 @@ func (r *actorRef) receiveWait(ctx context.Context) (any, error) {
 		return r.mb.Receive(ctx)
 	}
 	vc.mu.Lock()
-	vc.recv[r]++
+	vc.recv[r] = r.mb.Stats().Posted
 	vc.waiting++
 	vc.seq++
 	vc.mu.Unlock()
 	defer func() {
 		vc.mu.Lock()
-		if vc.recv[r]--; vc.recv[r] == 0 {
-			delete(vc.recv, r)
-		}
+		delete(vc.recv, r)
 		vc.waiting--
 		vc.seq++
 		vc.mu.Unlock()
