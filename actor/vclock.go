@@ -370,15 +370,15 @@ func (s *System) now() time.Time {
 
 // waitVirtual is wait on the virtual clock: the deadline is a clock timer,
 // and the wait counts as the waiting actor being idle.
-func (s *System) waitVirtual(ctx context.Context, r *replySlot, to Address) (serialize.Envelope, error) {
-	vc := s.cfg.VirtualClock
+func (r *replySlot) waitVirtual(ctx context.Context) (serialize.Envelope, error) {
+	vc := r.cw.vc
 	expired := make(chan struct{})
 	vc.mu.Lock()
 	wait := r.deadline.Sub(vc.now)
 	vc.mu.Unlock()
 	t := vc.afterFunc(wait, func() { close(expired) })
 	defer vc.stopTimer(t)
-	w := r.wait
+	w := r.cw
 	_, counted := ctx.(*actorRef) // a script actor's own wait, not Go's
 	vc.blockOn(w, counted)
 	select {
@@ -387,16 +387,16 @@ func (s *System) waitVirtual(ctx context.Context, r *replySlot, to Address) (ser
 		select { // an answer that came before the deadline fired wins
 		case r.ans = <-r.ch:
 		default:
-			r.ans.err = fmt.Errorf("%w: no answer from %s", ErrTimeout, to)
+			r.ans.err = fmt.Errorf("%w: no answer from %s", ErrTimeout, r.to)
 		}
 	case <-ctx.Done():
 		r.ans.err = ctx.Err()
-	case <-s.done:
+	case <-r.sys.done:
 		r.ans.err = ErrShutdown
 	}
 	vc.unblock(w)
 	r.got = true
-	s.dropSlot(r)
+	r.drop()
 	return r.ans.msg, r.ans.err
 }
 
@@ -441,7 +441,7 @@ func (s *System) attachClock() error {
 		return nil
 	}
 	if err := vc.attach(s); err != nil {
-		s.stopNode()
+		s.net.close()
 		s.proto.Shutdown()
 		_ = s.engine.Close()
 		return err
