@@ -45,7 +45,7 @@ func (a *scriptActor) Receive(c proto.Context) {
 		a.start(c)
 	case *proto.ReceiveTimeout:
 		// protoactor's receive timeout fires once; murmur's repeats while idle.
-		c.SetReceiveTimeout(a.ref.opts.ReceiveTimeout)
+		a.ref.armReceiveTimeout(c)
 		a.notice(c, map[string]any{"event": "timeout"})
 	case *proto.Restarting:
 		// As an Erlang supervisor does, wait for the children to be gone
@@ -124,9 +124,7 @@ func (a *scriptActor) start(c proto.Context) {
 	if ref.cancelled() {
 		return
 	}
-	if ref.opts.ReceiveTimeout > 0 {
-		c.SetReceiveTimeout(ref.opts.ReceiveTimeout)
-	}
+	ref.armReceiveTimeout(c)
 	inst, err := ref.mod.Instantiate(&a.host, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
 	if err == nil {
 		a.inst = inst
@@ -158,6 +156,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	a.host.pc, a.host.sender, a.host.tookSender = c, m.sender, false
+	a.ref.touched()
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
