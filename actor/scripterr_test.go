@@ -111,7 +111,7 @@ def main(args):
 	for i := range 4 {
 		select {
 		case <-failures:
-		case <-time.After(5*time.Second):
+		case <-time.After(5 * time.Second):
 			t.Fatalf("%d failure events, want 4; printed %q; logs:\n%s", i, printed(), logs)
 		}
 	}
