@@ -78,6 +78,10 @@ type Config struct {
 	// grains (see ClusterConfig); it is a node too, on loopback unless
 	// Node says otherwise. Nil means no cluster.
 	Cluster *ClusterConfig
+	// VirtualClock, if set, is the time the system's timers run on (see
+	// VirtualClock), for tests; one clock serves one system. Nil means
+	// the wall clock.
+	VirtualClock *VirtualClock
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -151,6 +155,9 @@ func NewSystem(cfg Config) (*System, error) {
 	s.sup = &supervisor{sys: s}
 	s.guarded = s.proto.Root.WithGuardian(s.sup)
 	s.baseSubscribers = s.proto.EventStream.Length()
+	if err := s.attachClock(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -342,6 +349,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	s.shut.waiting.Store("the node's transport")
 	s.stopCluster()
 	s.net.close()
+	s.detachClock()
 	s.proto.Shutdown()
 	s.shut.err = s.engine.Close()
 }
