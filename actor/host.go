@@ -154,7 +154,13 @@ func parsePolicy(name string) (mailbox.Policy, error) {
 	return 0, fmt.Errorf("unknown mailbox_policy %q; want block, fail or drop", name)
 }
 
-func (h *host) Watch(pid Address) error { return h.ref.watch(pid) }
+func (h *host) Watch(pid Address) error {
+	pid, err := h.ref.sys.grainTarget(h.ref, pid)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	return h.ref.watch(pid)
+}
 
 func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
 	r := h.ref

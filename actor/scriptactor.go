@@ -44,6 +44,9 @@ func (a *scriptActor) Receive(c proto.Context) {
 	case *proto.Started:
 		a.start(c)
 	case *proto.ReceiveTimeout:
+		if a.passivate(c) {
+			return
+		}
 		// protoactor's receive timeout fires once; murmur's repeats while idle.
 		a.ref.armReceiveTimeout(c)
 		a.notice(c, map[string]any{"event": "timeout"})

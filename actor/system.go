@@ -74,6 +74,10 @@ type Config struct {
 	// for a Behavior that gives only its Name, and what other nodes start
 	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
 	Behaviors map[string]Behavior
+	// Cluster, if set, makes the system a member of a cluster hosting
+	// grains (see ClusterConfig); it is a node too, on loopback unless
+	// Node says otherwise. Nil means no cluster.
+	Cluster *ClusterConfig
 	// VirtualClock, if set, is the time the system's timers run on (see
 	// VirtualClock), for tests; one clock serves one system. Nil means
 	// the wall clock.
@@ -101,6 +105,7 @@ type System struct {
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	net     network            // other processes: a *node with Config.Node, else embedded
+	cl      *clusterState      // nil unless Config.Cluster
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -112,6 +117,9 @@ func NewSystem(cfg Config) (*System, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if err := checkBehaviors(cfg.Behaviors); err != nil {
+		return nil, err
+	}
+	if err := cfg.clusterDefaults(); err != nil {
 		return nil, err
 	}
 	logger := cfg.Logger
@@ -165,7 +173,7 @@ func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
 // end (murmur reports a lost node itself, once, as a warning) unless debug
 // logging is on.
 func (w warnOnly) Handle(ctx context.Context, r slog.Record) error {
-	if strings.HasPrefix(r.Message, "Endpoint") && !w.Handler.Enabled(ctx, slog.LevelDebug) {
+	if (strings.HasPrefix(r.Message, "Endpoint") || automanagedNoise[r.Message]) && !w.Handler.Enabled(ctx, slog.LevelDebug) {
 		return nil
 	}
 	return w.Handler.Handle(ctx, r)
@@ -339,6 +347,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	s.shut.waiting.Store("the mailboxes' goroutines")
 	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
 	s.shut.waiting.Store("the node's transport")
+	s.stopCluster()
 	s.net.close()
 	s.detachClock()
 	s.proto.Shutdown()

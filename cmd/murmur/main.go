@@ -112,6 +112,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pf := procFlags(fs, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
 	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
 	nf := nodeFlags(fs, "")
+	cf := addClusterFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
 		fs.PrintDefaults()
@@ -127,7 +128,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		defer restore()
 	}
-	nc, nerr := nf.config(len(nf.peers) > 0)
+	nc, nerr := nf.config(len(nf.peers) > 0 || cf.name != "") // a cluster member is a node
+	cc, cerr := cf.config()
+	nerr = cmp.Or(nerr, cerr)
 	if err = cmp.Or(err, nerr); err != nil {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 2
@@ -158,6 +161,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ShowRoot: filepath.Dir(app),
 		MaxSteps: *maxSteps,
 		Node:     nc,
+		Cluster:  cc,
 		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		Print: func(_ actor.Address, msg string) {
 			mu.Lock()
