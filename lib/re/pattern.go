@@ -54,14 +54,17 @@ func quote(s string) string {
 // immutable and safe for concurrent use: one cached Pattern serves every
 // interpreter that uses its source.
 type Pattern struct {
-	src      string
-	flags    int
-	re       *regexp.Regexp // unanchored, for search and the rest
-	anchored *regexp.Regexp // \A(?:src), for match
-	full     *regexp.Regexp // \A(?:src)\z, for fullmatch
-	after    *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips; nil unless nullable
-	nullable bool           // whether it may match the empty string
-	run      *classRun      // set when the pattern is a run of one class: the fast path
+	src         string
+	flags       int
+	re          *regexp.Regexp // unanchored, for search and the rest
+	anchored    *regexp.Regexp // \A(?:src), for match
+	full        *regexp.Regexp // \A(?:src)\z, for fullmatch
+	after       *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips; nil unless nullable
+	nullable    bool           // whether it may match the empty string
+	run         *classRun      // set when the pattern is a run of one class: the fast path
+	lit         string         // a literal every match holds (requiredLiteral); "" when none is known
+	lines       bool           // lit is set and matches are sought only in the lines that hold it (allInLines)
+	contextFree bool           // no ^, $, \b, \B, \A, \z: a line may be matched again from an offset
 
 	chunkOnce sync.Once
 	chunk     int // the size of the blocks of lines a big text is matched in; 0: whole
@@ -91,7 +94,9 @@ func compile(src string, flags int) (*Pattern, error) {
 	if err != nil {
 		return nil, patternError(src, prefix, err) // regexp parsed it: not reached
 	}
-	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree)}
+	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree),
+		lit: requiredLiteral(tree), contextFree: contextFree(tree)}
+	p.lines = p.lit != "" && !p.nullable && lineLocal(tree)
 	// The variants put src in a non-capturing group, which keeps its group
 	// numbers; a \Q that src leaves open is closed first, or it would quote
 	// the group's ")".
@@ -371,7 +376,10 @@ func (t text) value(s string) starlark.Value {
 
 // search returns the first match anywhere in t, or None.
 func (p *Pattern) search(t text) starlark.Value {
-	if p.run == nil && (len(t.s) <= blockSize || p.blockSize() == 0) {
+	if p.run == nil && !p.lines && (len(t.s) <= blockSize || p.blockSize() == 0) {
+		if p.lit != "" && !strings.Contains(t.s, p.lit) {
+			return starlark.None
+		}
 		return p.matchWith(p.re, t)
 	}
 	locs := p.all(t.s, 1, true)
