@@ -80,12 +80,12 @@ func FuzzRe(f *testing.F) {
 				}
 			}
 		}
-		if p.lit != "" { // every match holds the required literal; by lines finds what whole does
+		if p.lit.s != "" { // every match holds the required literal; by lines finds what whole does
 			for _, groups := range []bool{true, false} {
 				whole := p.allIn(s, -1, groups)
 				for _, l := range whole {
-					if !strings.Contains(s[l[0]:l[1]], p.lit) {
-						t.Fatalf("%q in %q: match %v lacks the required literal %q", pattern, s, l, p.lit)
+					if !strings.Contains(s[l[0]:l[1]], p.lit.s) {
+						t.Fatalf("%q in %q: match %v lacks the required literal %q", pattern, s, l, p.lit.s)
 					}
 				}
 				for _, n := range []int{-1, 1, 2} {

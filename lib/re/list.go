@@ -83,7 +83,7 @@ func (p *Pattern) all(s string, n int, groups bool) [][]int {
 	if p.run != nil {
 		return p.run.all(s, n)
 	}
-	if p.lit != "" && !strings.Contains(s, p.lit) {
+	if p.lit.s != "" && p.lit.index(s) < 0 {
 		return nil
 	}
 	if p.lines {

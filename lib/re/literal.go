@@ -58,6 +58,75 @@ func contextFree(re *rsyntax.Regexp) bool {
 	return true
 }
 
+// literal is a required literal, and the offset in it of the byte it is
+// sought by: the rarest in common text, so that a literal starting with a
+// space (" HTTP/") is not sought at every space.
+type literal struct {
+	s    string
+	rare int
+}
+
+// newLiteral returns the literal s, sought by its rarest byte.
+func newLiteral(s string) literal {
+	l := literal{s: s}
+	for i := range len(s) {
+		if commonness(s[i]) < commonness(s[l.rare]) {
+			l.rare = i
+		}
+	}
+	return l
+}
+
+// commonness ranks a byte by how common it is in text and logs: space,
+// then lower-case letters (by their English frequency), digits,
+// punctuation, upper-case letters; other bytes least.
+func commonness(b byte) int {
+	const lower = "zqjxkvbpygfwmucldrhsnioate" // rarest first
+	switch {
+	case b == ' ':
+		return 100
+	case 'a' <= b && b <= 'z':
+		return 60 + strings.IndexByte(lower, b)
+	case '0' <= b && b <= '9':
+		return 50
+	case strings.IndexByte("\t.,-/:=\"'_()[];", b) >= 0:
+		return 40
+	case 'A' <= b && b <= 'Z':
+		return 30
+	}
+	return 20
+}
+
+// index returns the offset of the first l.s in s, or -1. It finds the
+// literal's rare byte with IndexByte (vector instructions) and compares
+// the rest; when the rare byte proves common, it leaves the search to
+// strings.Index.
+func (l literal) index(s string) int {
+	b, n := l.s[l.rare], len(l.s)
+	fails := 0
+	for i := l.rare; i < len(s); i++ {
+		k := strings.IndexByte(s[i:], b)
+		if k < 0 {
+			return -1
+		}
+		i += k
+		start := i - l.rare
+		if start+n > len(s) {
+			return -1
+		}
+		if s[start:start+n] == l.s {
+			return start
+		}
+		if fails++; fails > 8+i>>6 {
+			if k := strings.Index(s[start+1:], l.s); k >= 0 {
+				return start + 1 + k
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
 // allInLines returns the first n matches in s (all when n < 0) of a
 // pattern that cannot match '\n', has no \A or \z and requires the
 // literal p.lit: only the lines holding p.lit are matched, each taken
@@ -68,7 +137,7 @@ func contextFree(re *rsyntax.Regexp) bool {
 func (p *Pattern) allInLines(s string, n int, groups bool) [][]int {
 	var out [][]int
 	for pos := 0; n < 0 || len(out) < n; {
-		k := strings.Index(s[pos:], p.lit)
+		k := p.lit.index(s[pos:])
 		if k < 0 {
 			break
 		}
@@ -113,7 +182,7 @@ func (p *Pattern) lineMatches(out [][]int, line string, start, n int, groups boo
 		end := off + l[1] // the match holds p.lit: it is not empty
 		out = append(out, shift(l, start+off))
 		off = end
-		if !strings.Contains(line[off:], p.lit) {
+		if p.lit.index(line[off:]) < 0 {
 			break
 		}
 	}

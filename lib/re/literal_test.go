@@ -45,8 +45,8 @@ func TestRequiredLiteral(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.lit != tt.want || p.lines != tt.lines {
-			t.Errorf("%q: literal %q, lines %v; want %q, %v", tt.pattern, p.lit, p.lines, tt.want, tt.lines)
+		if p.lit.s != tt.want || p.lines != tt.lines {
+			t.Errorf("%q: literal %q, lines %v; want %q, %v", tt.pattern, p.lit.s, p.lines, tt.want, tt.lines)
 		}
 	}
 }
@@ -119,4 +119,44 @@ func TestLiteralPrefilter(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestLiteralIndex(t *testing.T) {
+	lits := []string{" HTTP/", "a", "Q", "ab", "HH", "xHx", "é", "\xff", "aaab", "P/"}
+	texts := []string{
+		"", "a", "H", " HTTP", " HTTP/", "x HTTP/1.1 HTTP/", "HTTP/ HTTP/ xHx",
+		strings.Repeat("H", 300) + " HTTP/", // the rare byte is common here: strings.Index takes over
+		strings.Repeat("xHy", 500) + "xHx", strings.Repeat("aaa", 400) + "b", "aaab", "aab",
+		"é", "e\xcc\x81 é", "\xff\xfe", "P", "P/", strings.Repeat("P", 100),
+	}
+	for _, lit := range lits {
+		l := newLiteral(lit)
+		if l.rare < 0 || l.rare >= len(lit) {
+			t.Fatalf("%q: rare byte at %d", lit, l.rare)
+		}
+		for _, s := range texts {
+			if got, want := l.index(s), strings.Index(s, lit); got != want {
+				t.Errorf("%q in %.30q: index %d, want %d", lit, s, got, want)
+			}
+		}
+	}
+	if l := newLiteral(" HTTP/"); l.s[l.rare] != 'H' {
+		t.Errorf(`" HTTP/" is sought by %q; want "H", the rarest`, l.s[l.rare])
+	}
+}
+
+// FuzzLiteralIndex checks the search by the rare byte against strings.Index.
+func FuzzLiteralIndex(f *testing.F) {
+	f.Add(" HTTP/", "x HTTP/1.1 HTTP/")
+	f.Add("HH", strings.Repeat("H", 100))
+	f.Add("xHx", strings.Repeat("xHy", 100)+"xHx")
+	f.Add("é", "e\xcc\x81 é")
+	f.Fuzz(func(t *testing.T, lit, s string) {
+		if lit == "" {
+			return
+		}
+		if got, want := newLiteral(lit).index(s), strings.Index(s, lit); got != want {
+			t.Fatalf("%q in %q: index %d, want %d", lit, s, got, want)
+		}
+	})
 }

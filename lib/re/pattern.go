@@ -62,7 +62,7 @@ type Pattern struct {
 	after       *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips; nil unless nullable
 	nullable    bool           // whether it may match the empty string
 	run         *classRun      // set when the pattern is a run of one class: the fast path
-	lit         string         // a literal every match holds (requiredLiteral); "" when none is known
+	lit         literal        // a literal every match holds (requiredLiteral); "" when none is known
 	lines       bool           // lit is set and matches are sought only in the lines that hold it (allInLines)
 	contextFree bool           // no ^, $, \b, \B, \A, \z: a line may be matched again from an offset
 
@@ -95,8 +95,8 @@ func compile(src string, flags int) (*Pattern, error) {
 		return nil, patternError(src, prefix, err) // regexp parsed it: not reached
 	}
 	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree),
-		lit: requiredLiteral(tree), contextFree: contextFree(tree)}
-	p.lines = p.lit != "" && !p.nullable && lineLocal(tree)
+		lit: newLiteral(requiredLiteral(tree)), contextFree: contextFree(tree)}
+	p.lines = p.lit.s != "" && !p.nullable && lineLocal(tree)
 	// The variants put src in a non-capturing group, which keeps its group
 	// numbers; a \Q that src leaves open is closed first, or it would quote
 	// the group's ")".
@@ -377,7 +377,7 @@ func (t text) value(s string) starlark.Value {
 // search returns the first match anywhere in t, or None.
 func (p *Pattern) search(t text) starlark.Value {
 	if p.run == nil && !p.lines && (len(t.s) <= blockSize || p.blockSize() == 0) {
-		if p.lit != "" && !strings.Contains(t.s, p.lit) {
+		if p.lit.s != "" && p.lit.index(t.s) < 0 {
 			return starlark.None
 		}
 		return p.matchWith(p.re, t)
