@@ -428,12 +428,16 @@ func (p *Pattern) findall(t text) *starlark.List {
 	}
 	locs := p.all(t.s, -1, true)
 	out := make([]starlark.Value, len(locs))
+	var groups []starlark.Value // the tuples' elements, all in one: fewer allocations
+	if ng > 1 {
+		groups = make([]starlark.Value, len(locs)*ng)
+	}
 	for i, l := range locs {
 		if ng == 1 {
 			out[i] = t.value(groupText(t.s, l, 1))
 			continue
 		}
-		tup := make(starlark.Tuple, ng)
+		tup := starlark.Tuple(groups[i*ng : (i+1)*ng : (i+1)*ng])
 		for g := 1; g <= ng; g++ {
 			tup[g-1] = t.value(groupText(t.s, l, g))
 		}
