@@ -40,6 +40,9 @@ func FuzzRe(f *testing.F) {
 		{`(?m)^ab(c)?$`, "abc\nab\r\nab", ""},
 		{`(ab)+c?`, "ababc\nabab ab", ""},
 		{`x\x{fffd}y`, "x\xffy x\ufffdy", ""},
+		{`(q[a-z]*Z|zq)!`, "qzqzqz zq! qzZ!", ""},
+		{`(x(\d+)|y(\w)z)!\d{2,4}`, "x12!123 yaz!1 y!z!99", ""},
+		{`[^;\n]+;`, "é;x\xff; ;;\n\xe2\x82;", ""},
 	} {
 		f.Add(seed[0], seed[1], seed[2])
 	}

@@ -169,19 +169,24 @@ func (p *Pattern) lineMatches(out [][]int, line string, start, n int, groups boo
 		}
 		return out
 	}
+	var m memo
+	if p.seq != nil {
+		m.reset(p.seq.slots, len(line))
+	}
 	for off := 0; n < 0 || len(out) < n; {
 		var l []int
-		if groups {
-			l = p.re.FindStringSubmatchIndex(line[off:])
+		if p.seq != nil {
+			l = p.seq.find(line, off, groups, &m)
+		} else if groups {
+			l = shift(p.re.FindStringSubmatchIndex(line[off:]), off)
 		} else {
-			l = p.re.FindStringIndex(line[off:])
+			l = shift(p.re.FindStringIndex(line[off:]), off)
 		}
 		if l == nil {
 			break
 		}
-		end := off + l[1] // the match holds p.lit: it is not empty
-		out = append(out, shift(l, start+off))
-		off = end
+		off = l[1] // the match holds p.lit: it is not empty
+		out = append(out, shift(l, start))
 		if p.lit.index(line[off:]) < 0 {
 			break
 		}

@@ -64,6 +64,7 @@ type Pattern struct {
 	run         *classRun      // set when the pattern is a run of one class: the fast path
 	lit         literal        // a literal every match holds (requiredLiteral); "" when none is known
 	lines       bool           // lit is set and matches are sought only in the lines that hold it (allInLines)
+	seq         *seq           // set when p.lines and the pattern never backtracks: the scan of seq.go
 	contextFree bool           // no ^, $, \b, \B, \A, \z: a line may be matched again from an offset
 
 	chunkOnce sync.Once
@@ -97,6 +98,9 @@ func compile(src string, flags int) (*Pattern, error) {
 	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree),
 		lit: newLiteral(requiredLiteral(tree)), contextFree: contextFree(tree)}
 	p.lines = p.lit.s != "" && !p.nullable && lineLocal(tree)
+	if p.lines && p.contextFree {
+		p.seq = newSeq(tree, re.NumSubexp())
+	}
 	// The variants put src in a non-capturing group, which keeps its group
 	// numbers; a \Q that src leaves open is closed first, or it would quote
 	// the group's ")".

@@ -68,7 +68,13 @@
 // Over a big text, a pattern that cannot match a newline and has no \A or
 // \z (nor ^ or $ without re.MULTILINE) is matched only in the lines that
 // hold its literal, when it has one, and else a block of lines at a time,
-// with the same results, 1.2 to 1.5 times faster than whole.
+// with the same results, 1.2 to 1.5 times faster than whole. In those
+// lines, a pattern that never needs to backtrack, a sequence of literals,
+// groups and greedy repeats of one class where what follows a repeat cannot
+// start with its class and the branches of an alternation start with
+// different characters (`"[A-Z]+ (\S+) HTTP/\d\.\d" (\d{3}) (\d+|-)`), is
+// found by a plain scan, about twice as fast as regexp; repeats marked as
+// tried keep it linear in time.
 //
 // # Cache and concurrency
 //
