@@ -222,8 +222,10 @@ func (q *seq) check(items []item, follow byteSet, followNullable bool) (byteSet,
 	return first, nullable, true
 }
 
-// memo is the states of unlimited repeats that a failed try reached, per
-// repeat and offset in a line: a try that reaches one fails too.
+// memo is the states of unlimited repeats that a try reached, per repeat
+// and offset in a line (after at least one character): a later try that
+// reaches one goes on as that one did, which failed (a try after a match
+// starts past it, so it reaches none of the match's).
 type memo struct {
 	bits  []uint64
 	width int // the line's length + 1
@@ -239,13 +241,22 @@ func (m *memo) reset(slots, n int) {
 	clear(m.bits)
 }
 
-// seen marks the state of repeat slot at offset i, and reports whether it
-// was marked already.
-func (m *memo) seen(slot, i int) bool {
-	k := slot*m.width + i
-	w, b := k>>6, uint64(1)<<(k&63)
-	was := m.bits[w]&b != 0
-	m.bits[w] |= b
+// claim marks the states of repeat slot at offsets from to to, both
+// included, and reports whether one of them was marked already.
+func (m *memo) claim(slot, from, to int) bool {
+	lo, hi := slot*m.width+from, slot*m.width+to
+	was := false
+	for w := lo >> 6; w <= hi>>6; w++ {
+		mask := ^uint64(0)
+		if w == lo>>6 {
+			mask &= ^uint64(0) << (lo & 63)
+		}
+		if w == hi>>6 {
+			mask &= ^uint64(0) >> (63 - hi&63)
+		}
+		was = was || m.bits[w]&mask != 0
+		m.bits[w] |= mask
+	}
 	return was
 }
 
@@ -295,7 +306,7 @@ func (q *seq) match(items []item, s string, i int, caps []int, m *memo) (int, bo
 		case itemClose:
 			caps[2*it.g+1] = i
 		case itemClass:
-			n := 0
+			n, first := 0, 0
 			for (it.max < 0 || n < it.max) && i < len(s) {
 				r, w := rune(s[i]), 1
 				if r >= utf8.RuneSelf {
@@ -305,11 +316,16 @@ func (q *seq) match(items []item, s string, i int, caps []int, m *memo) (int, bo
 					break
 				}
 				i, n = i+w, n+1
-				if it.slot >= 0 && m.seen(it.slot, i) {
-					return 0, false // a try before went on from here, and failed
+				if n == 1 {
+					first = i
 				}
 			}
 			if n < it.min {
+				return 0, false
+			}
+			// A try before that passed one of these offsets in this repeat
+			// went on from its end as this one will, and failed.
+			if it.slot >= 0 && n > 0 && m.claim(it.slot, first, i) {
 				return 0, false
 			}
 		case itemAlt:

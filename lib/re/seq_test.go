@@ -102,3 +102,29 @@ func FuzzSeq(f *testing.F) {
 		}
 	})
 }
+
+// TestMemoClaim checks claim's word arithmetic against a slice of bools.
+func TestMemoClaim(t *testing.T) {
+	var m memo
+	const slots, n = 3, 200
+	m.reset(slots, n)
+	model := make([]bool, slots*(n+1))
+	rng := uint32(1)
+	next := func(k int) int { rng = rng*1664525 + 1013904223; return int(rng>>8) % k }
+	for range 2000 {
+		slot, from := next(slots), next(n+1)
+		to := from + next(min(n+1-from, 130))
+		want := false
+		for x := from; x <= to; x++ {
+			want = want || model[slot*(n+1)+x]
+			model[slot*(n+1)+x] = true
+		}
+		if got := m.claim(slot, from, to); got != want {
+			t.Fatalf("claim(%d, %d, %d) = %v, want %v", slot, from, to, got, want)
+		}
+		if next(50) == 0 {
+			m.reset(slots, n)
+			clear(model)
+		}
+	}
+}
