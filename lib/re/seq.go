@@ -308,15 +308,19 @@ func (q *seq) match(items []item, s string, i int, caps []int, m *memo) (int, bo
 		case itemClass:
 			n, first := 0, 0
 			for (it.max < 0 || n < it.max) && i < len(s) {
-				r, w := rune(s[i]), 1
-				if r >= utf8.RuneSelf {
-					r, w = utf8.DecodeRuneInString(s[i:])
+				if c := s[i]; c < utf8.RuneSelf {
+					if !it.set.ascii[c] {
+						break
+					}
+					i++
+				} else {
+					r, w := utf8.DecodeRuneInString(s[i:])
+					if !it.set.in(r) {
+						break
+					}
+					i += w
 				}
-				if !it.set.in(r) {
-					break
-				}
-				i, n = i+w, n+1
-				if n == 1 {
+				if n++; n == 1 {
 					first = i
 				}
 			}
