@@ -135,7 +135,10 @@ func (l literal) index(s string) int {
 // is sought again after each match only while the rest holds p.lit, which
 // spares regexp a search that must fail.
 func (p *Pattern) allInLines(s string, n int, groups bool) [][]int {
-	var out [][]int
+	var (
+		out [][]int
+		sc  scratch
+	)
 	for pos := 0; n < 0 || len(out) < n; {
 		k := p.lit.index(s[pos:])
 		if k < 0 {
@@ -147,7 +150,7 @@ func (p *Pattern) allInLines(s string, n int, groups bool) [][]int {
 		if e := strings.IndexByte(s[at:], '\n'); e >= 0 {
 			end = at + e
 		}
-		out = p.lineMatches(out, s[start:end], start, n, groups)
+		out = p.lineMatches(out, s[start:end], start, n, groups, &sc)
 		if end == len(s) {
 			break
 		}
@@ -158,7 +161,7 @@ func (p *Pattern) allInLines(s string, n int, groups bool) [][]int {
 
 // lineMatches appends to out the matches in line, which starts at offset
 // start of the text, until out holds n (all when n < 0).
-func (p *Pattern) lineMatches(out [][]int, line string, start, n int, groups bool) [][]int {
+func (p *Pattern) lineMatches(out [][]int, line string, start, n int, groups bool, sc *scratch) [][]int {
 	if !p.contextFree {
 		rest := -1
 		if n >= 0 {
@@ -169,17 +172,21 @@ func (p *Pattern) lineMatches(out [][]int, line string, start, n int, groups boo
 		}
 		return out
 	}
-	var m memo
 	if p.seq != nil {
-		m.reset(p.seq.slots, len(line))
+		sc.m.reset(p.seq.slots, len(line))
 	}
 	for off := 0; n < 0 || len(out) < n; {
 		var l []int
-		if p.seq != nil {
-			l = p.seq.find(line, off, groups, &m)
-		} else if groups {
+		switch {
+		case p.seq != nil:
+			if l = sc.peek(2 * (p.seq.ncap + 1)); !p.seq.find(line, off, l, &sc.m) {
+				l = nil
+			} else if sc.take(len(l)); !groups {
+				l = l[:2:2]
+			}
+		case groups:
 			l = shift(p.re.FindStringSubmatchIndex(line[off:]), off)
-		} else {
+		default:
 			l = shift(p.re.FindStringIndex(line[off:]), off)
 		}
 		if l == nil {
@@ -193,6 +200,24 @@ func (p *Pattern) lineMatches(out [][]int, line string, start, n int, groups boo
 	}
 	return out
 }
+
+// scratch is what matching the lines of a text reuses: the scan's memo,
+// and room for the offsets of the matches, allocated for many at a time.
+type scratch struct {
+	m    memo
+	free []int
+}
+
+// peek returns room for the w offsets of a match, which take then keeps.
+func (sc *scratch) peek(w int) []int {
+	if len(sc.free) < w {
+		sc.free = make([]int, 256*w) // a match kept (finditer) keeps 255 others' room: little
+	}
+	return sc.free[:w:w]
+}
+
+// take keeps the w ints that peek returned.
+func (sc *scratch) take(w int) { sc.free = sc.free[w:] }
 
 // shift adds d to the offsets of a match, but not to the -1 of a group
 // that took no part.

@@ -260,12 +260,11 @@ func (m *memo) claim(slot, from, to int) bool {
 	return was
 }
 
-// find returns the first match in line at or after offset from, as
-// regexp's submatch indexes (the whole match only unless groups), or nil.
-// The memo belongs to line: reset for it, then kept from one find to the
-// next.
-func (q *seq) find(line string, from int, groups bool, m *memo) []int {
-	caps := make([]int, 2*(q.ncap+1))
+// find reports whether line has a match at or after offset from, and
+// sets caps, of len 2*(q.ncap+1), to its offsets as regexp's submatch
+// indexes. The memo belongs to line: reset for it, then kept from one find
+// to the next.
+func (q *seq) find(line string, from int, caps []int, m *memo) bool {
 	for i := from; i < len(line); {
 		c := line[i]
 		if q.first.has(c) {
@@ -274,10 +273,7 @@ func (q *seq) find(line string, from int, groups bool, m *memo) []int {
 			}
 			if end, ok := q.match(q.items, line, i, caps, m); ok {
 				caps[0], caps[1] = i, end
-				if !groups {
-					return caps[:2]
-				}
-				return caps
+				return true
 			}
 		}
 		if c < utf8.RuneSelf {
@@ -287,7 +283,7 @@ func (q *seq) find(line string, from int, groups bool, m *memo) []int {
 			i += w
 		}
 	}
-	return nil
+	return false
 }
 
 // match follows items from offset i of s, setting the groups' offsets in
