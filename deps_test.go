@@ -31,7 +31,10 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",
-		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/internal/gctune"},
+		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/internal/gctune"},
+	// actortest runs test scripts, in go test and for murmur test.
+	"github.com/murmur-go/murmur/actortest": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/lib/files", "go.starlark.net/"},
 	// internal/gctune: the collector's defaults of murmur run and node.
 	"github.com/murmur-go/murmur/internal/gctune": {},
 	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
@@ -49,7 +52,7 @@ var layers = map[string][]string{
 var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/internal/"}
 
 // public is what examples may import: the public API only.
-var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/interp",
 	"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"}
 
 func allowed(imp string, rules []string) bool {

@@ -74,6 +74,10 @@ type Config struct {
 	// for a Behavior that gives only its Name, and what other nodes start
 	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
 	Behaviors map[string]Behavior
+	// VirtualClock, if set, is the time the system's timers run on (see
+	// VirtualClock), for tests; one clock serves one system. Nil means
+	// the wall clock.
+	VirtualClock *VirtualClock
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -143,6 +147,9 @@ func NewSystem(cfg Config) (*System, error) {
 	s.sup = &supervisor{sys: s}
 	s.guarded = s.proto.Root.WithGuardian(s.sup)
 	s.baseSubscribers = s.proto.EventStream.Length()
+	if err := s.attachClock(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -333,6 +340,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
 	s.shut.waiting.Store("the node's transport")
 	s.net.close()
+	s.detachClock()
 	s.proto.Shutdown()
 	s.shut.err = s.engine.Close()
 }
