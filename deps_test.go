@@ -32,16 +32,19 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "github.com/asynkron/protoactor-go/", "go.starlark.net/",
-		"google.golang.org/protobuf/types/known/", // raw protoactor remote's messages
-		"github.com/murmur-go/murmur/lib/files",   // T1 reads its corpus as murmur run does
-		"github.com/labstack/echo"},               // C1's raw members serve protoactor's automanaged membership on loopback
+		"google.golang.org/protobuf/types/known/",     // raw protoactor remote's messages
+		"github.com/murmur-go/murmur/lib/files",       // T1 reads its corpus as murmur run does
+		"github.com/murmur-go/murmur/internal/gctune", // and sets the collector as it does
+		"github.com/labstack/echo"},                   // C1's raw members serve protoactor's automanaged membership on loopback
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",
-		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest"},
+		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/internal/gctune"},
 	// actortest runs test scripts, in go test and for murmur test.
 	"github.com/murmur-go/murmur/actortest": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/lib/files", "go.starlark.net/"},
+	// internal/gctune: the collector's defaults of murmur run and node.
+	"github.com/murmur-go/murmur/internal/gctune": {},
 	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
 	"github.com/murmur-go/murmur/lib/re":               libDeps,
 	"github.com/murmur-go/murmur/lib/files":            libDeps,

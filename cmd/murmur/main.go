@@ -15,7 +15,10 @@
 // expect of a process a signal stopped. It grants scripts the time module
 // (a clock) and read-only access to the files under the application root
 // (read_file(path), list_files(dir=".", suffix="")), and shows a progress
-// bar on stderr for long pmap calls when stderr is a terminal.
+// bar on stderr for long pmap calls when stderr is a terminal. Unless the
+// environment sets GOGC, `murmur run` and `murmur node` run Go's garbage
+// collector with GOGC=400 and a soft memory limit of half the machine's
+// memory (internal/gctune): scripts make much short-lived garbage.
 //
 // With -peer (or -listen) `murmur run` is itself a node, and its scripts can
 // put actors on the peers: nodes() lists them, spawn(..., node=) and
@@ -58,6 +61,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/internal/gctune"
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/lib/files"
 )
@@ -114,7 +118,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	nf := nodeFlags(fs, "")
 	cf := addClusterFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
+		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. "+gcHelp+" Flags:\n")
 		fs.PrintDefaults()
 	}
 	if status, done := parse(fs, args); done {
@@ -245,6 +249,12 @@ func onSignals(parent context.Context) (ctx context.Context, stop func()) {
 	}
 }
 
+// gcHelp says what run and node do to the garbage collector (gctune).
+const gcHelp = `Unless the environment sets GOGC, it runs
+the garbage collector with GOGC=400 and, unless GOMEMLIMIT is set, a soft memory
+limit of half the machine's memory (scripts make much short-lived garbage;
+GOGC=100 restores Go's default).`
+
 // processFlags are the flags run and node share.
 type processFlags struct {
 	cores    *int
@@ -260,8 +270,8 @@ func procFlags(fs *flag.FlagSet, coresHelp string) *processFlags {
 	}
 }
 
-// apply checks the flags, sets GOMAXPROCS (restore puts it back) and
-// returns the log level.
+// apply checks the flags, sets GOMAXPROCS and the collector's defaults
+// (gctune; restore puts both back) and returns the log level.
 func (p *processFlags) apply() (level slog.Level, restore func(), err error) {
 	if *p.cores < 0 {
 		return 0, nil, errors.New("-cores must not be negative")
@@ -269,10 +279,11 @@ func (p *processFlags) apply() (level slog.Level, restore func(), err error) {
 	if err := level.UnmarshalText([]byte(*p.logLevel)); err != nil {
 		return 0, nil, fmt.Errorf("-log-level: %w", err)
 	}
-	restore = func() {}
+	_, restoreGC := gctune.Apply()
+	restore = restoreGC
 	if *p.cores > 0 {
 		old := runtime.GOMAXPROCS(*p.cores)
-		restore = func() { runtime.GOMAXPROCS(old) }
+		restore = func() { runtime.GOMAXPROCS(old); restoreGC() }
 	}
 	return level, restore, nil
 }

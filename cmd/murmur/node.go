@@ -163,7 +163,7 @@ func node(args []string, stdout, stderr io.Writer) int {
 	nf := nodeFlags(fs, "127.0.0.1:7001")
 	cf := addClusterFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. Flags:\n")
+		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. "+gcHelp+" Flags:\n")
 		fs.PrintDefaults()
 	}
 	if status, done := parse(fs, args); done {
