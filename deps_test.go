@@ -20,7 +20,9 @@ var layers = map[string][]string{
 		"github.com/murmur-go/murmur/interp", "github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize",
 		"github.com/asynkron/protoactor-go/remote", "github.com/asynkron/protoactor-go/eventstream",
 		"google.golang.org/grpc", "google.golang.org/grpc/credentials", "google.golang.org/grpc/codes", "google.golang.org/grpc/status",
-		"github.com/murmur-go/murmur/actor/internal/wire"},
+		"github.com/murmur-go/murmur/actor/internal/wire",
+		// metrics and traces through OpenTelemetry's API (Config.MeterProvider, Config.TracerProvider)
+		"go.opentelemetry.io/otel/metric", "go.opentelemetry.io/otel/attribute", "go.opentelemetry.io/otel/trace"},
 	// wire is the protobuf message envelopes cross nodes in.
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
@@ -30,7 +32,11 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",
-		"github.com/murmur-go/murmur/lib/files"},
+		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/observe"},
+	// observe: metrics, traces and the live view, over actor's snapshots and events.
+	"github.com/murmur-go/murmur/observe": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "go.opentelemetry.io/otel/",
+		"github.com/prometheus/client_golang/prometheus", "github.com/prometheus/client_golang/prometheus/promhttp"},
 	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
 	"github.com/murmur-go/murmur/lib/re":               libDeps,
 	"github.com/murmur-go/murmur/lib/files":            libDeps,

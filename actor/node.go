@@ -310,6 +310,7 @@ func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) err
 		s.deadLetter(to, env, "node unreachable")
 		return nil
 	}
+	s.meters.traffic(true, env.msg.Size())
 	if !s.n.send(proto.NewPID(to.Node, to.ID), toWire(env), sender) {
 		if env.request {
 			s.answerError(sender, ErrShutdown)

@@ -73,6 +73,7 @@ func (r *actorRef) incoming(c proto.Context) (*envelope, bool) {
 			r.sys.logger.Warn("error answer sent to an actor", "actor", r.addr, "error", m.Error)
 			return nil, false
 		}
+		r.sys.meters.traffic(false, len(m.Body))
 		return fromWire(m, c.Sender()), true
 	case *proto.DeadLetterResponse:
 		// A missing actor on another node, or a node it could not reach.
@@ -157,6 +158,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	a.host.ctx, a.host.sender, a.host.tookSender = c, m.sender, false
+	t := a.ref.stats.begin()
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
@@ -164,6 +166,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		err = a.receive(m.msg)
 	}
 	a.host.sender = nil
+	a.ref.stats.done(t)
 	if err != nil {
 		a.fail(c, err, m)
 	} else if m.request && !m.fanout && !a.host.tookSender {
@@ -228,6 +231,7 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 		return
 	}
 	ref.sys.logFailure(ref, err, answered)
+	ref.stats.count(failuresOf)
 	ev := &FailureEvent{Actor: ref.addr, Script: ref.mod.Name(), Err: err, limits: ref.sys.cfg.Limits}
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true

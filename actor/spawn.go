@@ -65,6 +65,7 @@ type actorRef struct {
 	parent *actorRef
 	mb     *mailbox.Mailbox
 	main   bool
+	stats  *scriptStats // its script's counters; nil when metrics are off
 
 	inst       atomic.Pointer[interp.Instance]
 	isCanceled atomic.Bool
@@ -242,6 +243,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		own := opts
 		ref.opts = &own
 	}
+	ref.stats = s.meters.script(ref.scriptName())
 	if s.n != nil && (mbc.MaxMessages > 0 || mbc.MaxBytes > 0) {
 		// Messages from peers come through protoactor, which cannot be made
 		// to wait: a full mailbox refuses them rather than grow past its bound.
@@ -281,6 +283,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		}
 		return Address{}, fmt.Errorf("actor: spawn %s: %w", ref.scriptName(), err)
 	}
+	ref.stats.count(spawnsOf)
 	if s.closing.Load() { // the shutdown may have tried to stop it before it existed
 		ref.cancel("system shut down")
 		s.proto.Root.Stop(ref.pid)
@@ -367,6 +370,7 @@ func (r *actorRef) terminate() {
 		heir = r.opts.pool.workerStopped(r)
 	}
 	r.cancel("stopped")
+	r.stats.count(stopsOf)
 	r.sys.actors.CompareAndDelete(r.addr.ID, r)
 	r.stopChildren("parent stopped")
 	if r.parent != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/metric"
 	"go.starlark.net/starlark"
 
 	"github.com/murmur-go/murmur/interp"
@@ -74,6 +75,9 @@ type Config struct {
 	// for a Behavior that gives only its Name, and what other nodes start
 	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
 	Behaviors map[string]Behavior
+	// MeterProvider, if set, receives the system's metrics (see metrics.go).
+	// Nil means none, at the cost of a nil check.
+	MeterProvider metric.MeterProvider
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -97,6 +101,7 @@ type System struct {
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	n       *node              // nil unless Config.Node
+	meters  *meters            // nil unless Config.MeterProvider
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -142,6 +147,12 @@ func NewSystem(cfg Config) (*System, error) {
 	s.sup = &supervisor{sys: s}
 	s.guarded = s.proto.Root.WithGuardian(s.sup)
 	s.baseSubscribers = s.proto.EventStream.Length()
+	if cfg.MeterProvider != nil {
+		if s.meters, err = newMeters(s, cfg.MeterProvider); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("actor: metrics: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -314,6 +325,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	s.shut.waiting.Store("the node's transport")
 	s.stopNode()
 	s.proto.Shutdown()
+	s.meters.close()
 	s.shut.err = s.engine.Close()
 }
 
