@@ -59,8 +59,10 @@ const usage = `murmur runs actor scripts: every actor owns its own Starlark inte
 Usage:
   murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
                                           (flags: -cores N, -max-steps N, -timeout D, -log-level L,
-                                           -peer host:port to use other nodes, -listen host:port)
-  murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn
+                                           -peer host:port to use other nodes, -listen host:port,
+                                           -metrics 127.0.0.1:9464 for Prometheus, -ui 127.0.0.1:7070 for the live view)
+  murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn,
+                                          -metrics host:port, -ui host:port
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
   murmur help                             show this help
@@ -100,6 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pf := procFlags(fs, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
 	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
 	nf := nodeFlags(fs, "")
+	of := observeFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
 		fs.PrintDefaults()
@@ -117,6 +120,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	nc, nerr := nf.config(len(nf.peers) > 0)
 	if err = cmp.Or(err, nerr); err != nil {
+		fmt.Fprintf(stderr, "murmur run: %v\n", err)
+		return 2
+	}
+	defer of.shutdown()
+	defer of.close()
+	if err := of.listen(); err != nil {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 2
 	}
@@ -138,7 +147,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var mu sync.Mutex // print() comes from many actors at once
 	progress := newProgress(stderr)
 	defer progress.finish()
-	sys, err := actor.NewSystem(actor.Config{
+	sys, err := actor.NewSystem(of.configure(actor.Config{
 		Clock:    true,                 // the command line grants a clock: time.now() for timings
 		Builtins: files.Builtins(root), // and read-only files under the application root
 		Progress: progress.update,
@@ -153,11 +162,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			progress.clear()
 			fmt.Fprintln(stdout, msg)
 		},
-	})
+	}))
 	if err != nil {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 1
 	}
+	of.serve(sys, stderr)
 	status := 0
 	mod, err := sys.Load(filepath.Base(app))
 	if err == nil {
@@ -181,6 +191,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	// Stopped by a signal or not, the system stops cleanly: every actor's
 	// stopping() runs.
+	of.close()
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := sys.Shutdown(sctx); err != nil {
