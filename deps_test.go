@@ -28,7 +28,8 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "github.com/asynkron/protoactor-go/", "go.starlark.net/",
 		"google.golang.org/protobuf/types/known/", // raw protoactor remote's messages
-		"github.com/murmur-go/murmur/lib/files"},  // T1 reads its corpus as murmur run does
+		"github.com/murmur-go/murmur/lib/files",   // T1 reads its corpus as murmur run does
+		"go.opentelemetry.io/otel/metric"},        // -metrics: what metrics cost
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",

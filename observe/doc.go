@@ -19,8 +19,9 @@
 //	http.Handle("/", view)
 //
 // It serves one page (from files embedded in the binary), the same data as
-// JSON at /api/snapshot, and live updates as server-sent events at
-// /api/events. The page aggregates actors by script and lists only the top
+// JSON at /api/snapshot (taken when asked; parameters top, search and
+// under), and live updates as server-sent events at /api/events (one
+// report per sample). The page aggregates actors by script and lists only the top
 // actors by mailbox depth, messages or failures, a search by address and one
 // level of the actor tree, so that it stays usable with a million actors.
 //

@@ -54,7 +54,7 @@ type View struct {
 	history  []point
 	failures []failure
 	dead     []deadLetter
-	prev     actor.Snapshot // the sample before latest, for rates
+	prev     actor.Snapshot // the last sample, for rates
 }
 
 // point is one sample of the chart.
@@ -194,21 +194,26 @@ func parseQuery(r *http.Request) (query, error) {
 	return q, nil
 }
 
-// current returns the report for q: the last sample when q asks for what
-// it holds, else the sample's aggregates with q's lists from a new snapshot.
-func (v *View) current(q query) *report {
+// current returns the report for q. Fresh, it is made from a new
+// snapshot (rates since the last sample); else it is the last sample, with
+// q's lists from a new snapshot when q asks for other lists than it holds.
+func (v *View) current(q query, fresh bool) *report {
 	v.mu.Lock()
-	rep, prev := v.latest, v.prev
+	rep, last := v.latest, v.prev
 	v.mu.Unlock()
-	if q == (query{top: topDefault}) {
+	if !fresh && q == (query{top: topDefault}) {
 		return v.finish(rep)
 	}
 	snap := v.sys.Snapshot(actor.SnapshotOptions{Top: q.top, Search: q.search, Under: q.under})
+	now := v.report(snap, last)
+	if fresh {
+		now.Under, now.Search = q.under, q.search
+		return v.finish(now)
+	}
 	own := *rep
-	fresh := v.report(snap, prev)
-	own.Found, own.Children, own.Under, own.Search = fresh.Found, fresh.Children, q.under, q.search
+	own.Found, own.Children, own.Under, own.Search = now.Found, now.Children, q.under, q.search
 	if q.top != topDefault {
-		own.TopQueued, own.TopMessages, own.TopFailures = fresh.TopQueued, fresh.TopMessages, fresh.TopFailures
+		own.TopQueued, own.TopMessages, own.TopFailures = now.TopQueued, now.TopMessages, now.TopFailures
 	}
 	return v.finish(&own)
 }
@@ -232,7 +237,7 @@ func (v *View) serveSnapshot(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
-	_ = json.NewEncoder(w).Encode(v.current(q))
+	_ = json.NewEncoder(w).Encode(v.current(q, true))
 }
 
 // serveEvents streams a report after every sample, as server-sent events,
@@ -260,7 +265,7 @@ func (v *View) serveEvents(w http.ResponseWriter, r *http.Request) {
 		v.mu.Lock()
 		tick := v.tick
 		v.mu.Unlock()
-		b, err := json.Marshal(v.current(q))
+		b, err := json.Marshal(v.current(q, false))
 		if err != nil {
 			return
 		}

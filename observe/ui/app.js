@@ -69,14 +69,8 @@ function chart(history) {
       pl.setAttribute("stroke", color);
       pl.setAttribute("stroke-width", "2");
       pl.setAttribute("vector-effect", "non-scaling-stroke");
-      const label = document.createElementNS(ns, "text");
-      label.setAttribute("x", key === "rate" ? 8 : W - 8);
-      label.setAttribute("y", 16);
-      label.setAttribute("text-anchor", key === "rate" ? "start" : "end");
-      label.setAttribute("fill", color);
-      label.setAttribute("font-size", "12");
-      label.textContent = "max " + fmt(max);
-      kids.push(pl, label);
+      document.getElementById(key === "rate" ? "maxrate" : "maxlive").textContent = fmt(max);
+      kids.push(pl);
     };
     line("rate", "#2563eb");
     line("live", "#d97706");
