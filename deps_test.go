@@ -22,7 +22,8 @@ var layers = map[string][]string{
 		"google.golang.org/grpc", "google.golang.org/grpc/credentials", "google.golang.org/grpc/codes", "google.golang.org/grpc/status",
 		"github.com/murmur-go/murmur/actor/internal/wire",
 		// metrics and traces through OpenTelemetry's API (Config.MeterProvider, Config.TracerProvider)
-		"go.opentelemetry.io/otel/metric", "go.opentelemetry.io/otel/attribute", "go.opentelemetry.io/otel/trace"},
+		"go.opentelemetry.io/otel/metric", "go.opentelemetry.io/otel/attribute", "go.opentelemetry.io/otel/trace",
+		"go.opentelemetry.io/otel/codes"},
 	// wire is the protobuf message envelopes cross nodes in.
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",

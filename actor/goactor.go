@@ -270,9 +270,10 @@ func (g *goActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	g.a.h.ctx, g.a.h.sender, g.a.h.tookSender, g.a.msg = c, m.sender, false, m
-	t := ref.stats.begin()
+	t, span := ref.stats.begin(), ref.sys.startSpan(ref, m)
 	err := g.run(m)
 	ref.stats.done(t)
+	endSpan(ref, span, err)
 	g.a.h.sender, g.a.msg = nil, nil
 	if err != nil {
 		g.fail(c, err, m)

@@ -158,7 +158,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	a.host.ctx, a.host.sender, a.host.tookSender = c, m.sender, false
-	t := a.ref.stats.begin()
+	t, span := a.ref.stats.begin(), a.ref.sys.startSpan(a.ref, m)
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
@@ -167,6 +167,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 	}
 	a.host.sender = nil
 	a.ref.stats.done(t)
+	endSpan(a.ref, span, err)
 	if err != nil {
 		a.fail(c, err, m)
 	} else if m.request && !m.fanout && !a.host.tookSender {

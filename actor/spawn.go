@@ -12,6 +12,7 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/mailbox"
@@ -102,14 +103,15 @@ func (o *SpawnOptions) isDefault() bool {
 // refExtras holds the parts of an actor's record that most actors never
 // use; keeping them out of actorRef keeps an idle actor under 3 KB.
 type refExtras struct {
-	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
-	children []*actorRef  // guarded by the actor's mu
-	pools    []*Pool      // pools it started, which stop with it; guarded by mu
-	failures []time.Time  // recent failures, for restart intensity; guarded by mu
-	watchers []Address    // guarded by mu
-	remote   []Address    // children on other nodes; guarded by mu
-	relay    *proto.PID   // where remote termination notices come; guarded by mu
-	guestOf  string       // the peer node that spawned it here, if one did; guarded by mu
+	asks     []*replySlot                      // outstanding ask() slots; touched only by the actor's goroutine
+	children []*actorRef                       // guarded by the actor's mu
+	pools    []*Pool                           // pools it started, which stop with it; guarded by mu
+	failures []time.Time                       // recent failures, for restart intensity; guarded by mu
+	watchers []Address                         // guarded by mu
+	remote   []Address                         // children on other nodes; guarded by mu
+	relay    *proto.PID                        // where remote termination notices come; guarded by mu
+	guestOf  string                            // the peer node that spawned it here, if one did; guarded by mu
+	span     atomic.Pointer[trace.SpanContext] // the span of the message it processes, when tracing is on
 }
 
 // ext returns the actor's extras, making them on first use.

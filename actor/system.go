@@ -16,6 +16,7 @@ import (
 
 	proto "github.com/asynkron/protoactor-go/actor"
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"go.starlark.net/starlark"
 
 	"github.com/murmur-go/murmur/interp"
@@ -78,6 +79,11 @@ type Config struct {
 	// MeterProvider, if set, receives the system's metrics (see metrics.go).
 	// Nil means none, at the cost of a nil check.
 	MeterProvider metric.MeterProvider
+	// TracerProvider, if set, makes each message an actor processes a span
+	// whose parent is the sender's span, carried in the envelope, across
+	// nodes too (see tracing.go). Nil means no tracing, and nothing added
+	// to envelopes.
+	TracerProvider trace.TracerProvider
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -102,6 +108,7 @@ type System struct {
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	n       *node              // nil unless Config.Node
 	meters  *meters            // nil unless Config.MeterProvider
+	tracer  trace.Tracer       // nil unless Config.TracerProvider
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -147,6 +154,9 @@ func NewSystem(cfg Config) (*System, error) {
 	s.sup = &supervisor{sys: s}
 	s.guarded = s.proto.Root.WithGuardian(s.sup)
 	s.baseSubscribers = s.proto.EventStream.Length()
+	if cfg.TracerProvider != nil {
+		s.tracer = cfg.TracerProvider.Tracer(tracerName)
+	}
 	if cfg.MeterProvider != nil {
 		if s.meters, err = newMeters(s, cfg.MeterProvider); err != nil {
 			s.Close()

@@ -41,6 +41,7 @@ func main() {
 				field("request", "request", 3, descriptorpb.FieldDescriptorProto_TYPE_BOOL, false),
 				field("error_code", "errorCode", 4, descriptorpb.FieldDescriptorProto_TYPE_INT32, false),
 				field("error", "error", 5, descriptorpb.FieldDescriptorProto_TYPE_STRING, false),
+				field("trace", "trace", 6, b, false),
 			},
 		}},
 	}
