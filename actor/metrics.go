@@ -167,22 +167,37 @@ func (m *meters) close() {
 // while a sample of one in 16 gives the same distribution.
 const durationSample = 16
 
-// begin counts a message whose processing starts, and returns the time it
-// starts when it is one of those timed (see durationSample); zero when it
-// is not or metrics are off.
-func (st *scriptStats) begin() time.Time {
-	if st == nil || st.processed.Add(1)%durationSample != 1 {
-		return time.Time{}
+// epoch is what processing times are measured from (monotonic).
+var epoch = time.Now()
+
+// begin counts a message whose processing starts, and returns when it
+// starts (since epoch) when it is one of those timed (see
+// durationSample); zero when it is not or metrics are off. Off, it costs a
+// nil check (it is inlined).
+func (st *scriptStats) begin() time.Duration {
+	if st == nil {
+		return 0
 	}
-	return time.Now()
+	return st.started()
+}
+
+//go:noinline
+func (st *scriptStats) started() time.Duration {
+	if st.processed.Add(1)%durationSample != 1 {
+		return 0
+	}
+	return time.Since(epoch)
 }
 
 // done records the processing time of a timed message that began at t.
-func (st *scriptStats) done(t time.Time) {
-	if st == nil || t.IsZero() {
-		return
+func (st *scriptStats) done(t time.Duration) {
+	if st != nil && t != 0 {
+		st.record(t)
 	}
-	st.m.duration.Record(context.Background(), time.Since(t).Seconds(), st.attrs)
+}
+
+func (st *scriptStats) record(t time.Duration) {
+	st.m.duration.Record(context.Background(), (time.Since(epoch) - t).Seconds(), st.attrs)
 }
 
 // count adds one to the counter c picks, when metrics are on.

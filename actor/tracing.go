@@ -42,11 +42,16 @@ func (s *System) traced(ctx context.Context, env *envelope) *envelope {
 
 // startSpan starts the span of the message m that r processes, as a child
 // of the sender's, and makes it r's current span, which the messages r
-// sends carry. It returns nil when tracing is off.
+// sends carry. It returns nil when tracing is off, at the cost of a nil
+// check (it is inlined).
 func (s *System) startSpan(r *actorRef, m *envelope) trace.Span {
 	if s.tracer == nil {
 		return nil
 	}
+	return s.beginSpan(r, m)
+}
+
+func (s *System) beginSpan(r *actorRef, m *envelope) trace.Span {
 	ctx := context.Background()
 	if m.trace != nil {
 		ctx = trace.ContextWithRemoteSpanContext(ctx, *m.trace)
@@ -62,9 +67,12 @@ func (s *System) startSpan(r *actorRef, m *envelope) trace.Span {
 
 // endSpan ends the span startSpan started, recording err, if any.
 func endSpan(r *actorRef, span trace.Span, err error) {
-	if span == nil {
-		return
+	if span != nil {
+		finishSpan(r, span, err)
 	}
+}
+
+func finishSpan(r *actorRef, span trace.Span, err error) {
 	if err != nil {
 		span.RecordError(err)
 		span.SetStatus(codes.Error, err.Error())

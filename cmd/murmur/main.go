@@ -23,6 +23,11 @@
 // interrupted. A node runs code sent by peers only when started with
 // -allow-remote-spawn; that code gets a clock and no files.
 //
+// `murmur run` and `murmur node` take -metrics host:port, which serves the
+// system's metrics in Prometheus's text format at /metrics, and -ui
+// host:port, which serves the live view of the system (package observe);
+// both listen on loopback unless another interface is named.
+//
 // `murmur check` compiles with the builtins of `murmur run`; -builtins
 // declares the names a Go host adds (Config.Builtins), so that scripts
 // written for that host check too.
