@@ -89,6 +89,60 @@
 // and the quotas that bound the actors and code peers make it keep
 // (ErrQuotaExceeded).
 //
+// # How a message travels
+//
+// Each path below reads top to bottom through these files of package actor.
+//
+// A send: a script's send() (interp's messaging.go) calls host.Send (host.go), which
+// hands an envelope to System.deliver (send.go): an actor of this node
+// gets it in its mailbox (package mailbox), whose goroutine runs the
+// protoactor actor, scriptActor.Receive (scriptactor.go; goActor in
+// goactor.go), which takes it through actorRef.incoming and runs the
+// script's receive(). An address on another node goes instead through the
+// seam every System has (network.go: embedded refuses it, a node sends it):
+// node.deliver (nodelink.go) turns it into its wire form (nodewire.go) for
+// protoactor's remote, and on the other node it arrives at the same
+// incoming. A message no actor takes becomes a dead letter, or an error
+// for a requester (send.go, undeliverable).
+//
+// A request and its answer: host.Request (host.go) calls System.request
+// (reply.go), which makes a reply slot (a protoactor process of its own;
+// for a target on another node the node tracks it), delivers the message
+// with the slot as its sender (send.go), and waits. The receiver's reply()
+// is a send to the slot's address, delivered like any message (send.go;
+// from another node through protoactor to the slot), and
+// replySlot.SendUserMessage (reply.go) hands the answer to the waiter. A
+// receiver that fails answers the slot with the error (scriptactor.go,
+// fail, through reply.go's answerError); an ask() keeps its slot in a
+// future (reply.go) until the script takes the answer.
+//
+// A spawn on this node: host.Spawn (host.go) or System.Spawn calls
+// spawnUnder and spawn (spawn.go), which make the actor's record
+// (actorRef, ref.go), register it, record it as its parent's child
+// (family.go) and start the protoactor actor, whose Started runs the
+// script's top level and init() (scriptactor.go, start). A spawn on
+// another node goes from spawnUnder through the seam (network.go) to
+// remotespawn.go, which sends the script by content hash to the node's
+// control process (node.go), where remotespawn.go's spawnForPeer calls the
+// same spawn (spawn.go).
+//
+// A failure and its restart: scriptActor.fail (scriptactor.go) answers a
+// waiting requester (reply.go), logs and publishes the failure (events.go)
+// and panics to protoactor, whose guardian asks murmur's supervisor
+// (supervision.go): it restarts the actor (scriptactor.go: Restarting
+// waits for the children to stop, family.go; Started runs a fresh
+// instance), restarts its siblings, escalates, or stops it for good. An
+// actor that stops ends in actorRef.terminate (ref.go): queued messages
+// are answered or become dead letters, a pool replaces the worker
+// (poolheal.go), and watchers are told (watch.go).
+//
+// A node lost: protoactor publishes the end of the connection, which the
+// node (node.go) hands to node.lost (nodelink.go): the reply slots it
+// tracks fail with ErrNodeUnreachable, the actors that node's peers
+// started here stop (ref.go), pools replace the workers they had there
+// (poolheal.go), and protoactor tells the watchers of its actors through
+// each watcher's relay (watch.go).
+//
 // # Go actors
 //
 // A Go actor runs a Behavior, Go code in the place of a script, with the

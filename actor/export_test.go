@@ -7,7 +7,7 @@ import "slices"
 // CodeCache reports what node s keeps of its peers' code: the scripts of
 // its compiled bundles, sorted, and the bytes the cache counts.
 func CodeCache(s *System) (scripts []string, bytes int64) {
-	c := &s.n.code
+	c := &s.net.(*node).code
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, e := range c.bundles {

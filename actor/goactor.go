@@ -139,26 +139,6 @@ func (s *System) NewGoPool(ctx context.Context, b Behavior, opts PoolOptions) (*
 	return s.newPool(ctx, nil, nil, args, opts)
 }
 
-// spawnUnder starts the actor opts describe (running mod, or opts.gob) as
-// a child of parent (nil for Go's actors), here or on opts.Node.
-func (s *System) spawnUnder(ctx context.Context, parent *actorRef, mod *Module, opts SpawnOptions) (Address, error) {
-	if err := ctx.Err(); err != nil {
-		return Address{}, err
-	}
-	var args serialize.Envelope
-	if len(opts.Args) > 0 {
-		var err error
-		if args, err = s.encode(opts.Args); err != nil {
-			return Address{}, fmt.Errorf("actor: spawn %s: args: %w", opts.codeName(mod), err)
-		}
-	}
-	opts.Args = nil
-	if s.remoteNode(Address{Node: opts.Node}) {
-		return s.spawnRemote(ctx, parent, opts.Node, mod, args, opts)
-	}
-	return s.spawn(parent, mod, args, opts, false)
-}
-
 // codeName is the name of what an actor with these options runs: its Go
 // behaviour's, or mod's.
 func (o *SpawnOptions) codeName(mod *Module) string {
@@ -212,7 +192,7 @@ func (g *goActor) Receive(c proto.Context) {
 // start starts the incarnation: New, if the behaviour has one.
 func (g *goActor) start(c proto.Context) {
 	ref := g.ref
-	g.a.h = host{ref: ref, ctx: c}
+	g.a.h = host{ref: ref, pc: c}
 	if ref.cancelled() {
 		return
 	}
@@ -266,10 +246,10 @@ func (g *goActor) begin() (receive ReceiveFunc, err error) {
 func (g *goActor) handle(c proto.Context, m *envelope) {
 	ref := g.ref
 	if g.receive == nil {
-		ref.sys.undeliverable(ref.addr, m, m.sender, "actor has no running instance")
+		ref.sys.undeliverable(ref.addr, m, m.sender, lostNoInstance)
 		return
 	}
-	g.a.h.ctx, g.a.h.sender, g.a.h.tookSender, g.a.msg = c, m.sender, false, m
+	g.a.h.pc, g.a.h.sender, g.a.h.tookSender, g.a.msg = c, m.sender, false, m
 	t, span := ref.stats.begin(), ref.sys.startSpan(ref, m)
 	err := g.run(m)
 	ref.stats.done(t)

@@ -4,7 +4,6 @@
 package actor
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +21,7 @@ import (
 // goroutine processing the actor's mailbox.
 type host struct {
 	ref    *actorRef
-	ctx    proto.Context // the protoactor context of the message being handled
+	pc     proto.Context // protoactor's context of the message being handled
 	sender *proto.PID    // who sent it
 	// tookSender is set when the script asks for the sender (sender(),
 	// reply()): it answered the message, or may answer it later.
@@ -72,50 +71,8 @@ func (e *endingError) Error() string        { return e.err.Error() }
 func (e *endingError) Unwrap() error        { return e.err }
 func (e *endingError) Is(target error) bool { return target == interp.ErrCancelled }
 
-// future is an ask() in flight.
-type future struct {
-	h    *host
-	slot *replySlot
-	to   Address
-	err  error
-}
-
-func (f *future) Result() (serialize.Envelope, error) {
-	if f.err != nil {
-		return serialize.Envelope{}, f.err
-	}
-	answer, err := f.h.ref.sys.wait(f.h.ref, f.slot, f.to)
-	return answer, f.h.own(err)
-}
-
 func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (interp.Future, error) {
-	s := h.ref.sys
-	h.sweepAsks()
-	slot := s.newSlot(timeout)
-	s.track(slot, to)
-	if err := s.deliver(h.ref, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
-		s.dropSlot(slot)
-		return nil, h.own(err)
-	}
-	h.ref.ext().asks = append(h.ref.ext().asks, slot)
-	return &future{h: h, slot: slot, to: to}, nil
-}
-
-// sweepAsks unregisters the reply slots of asks whose answer was taken or
-// whose deadline passed, so futures a script dropped cost nothing for long.
-func (h *host) sweepAsks() {
-	now := time.Now()
-	e := h.ref.ext()
-	kept := e.asks[:0]
-	for _, slot := range e.asks {
-		if slot.got || now.After(slot.deadline) {
-			h.ref.sys.dropAsk(h.ref, slot)
-			continue
-		}
-		kept = append(kept, slot)
-	}
-	clear(e.asks[len(kept):])
-	e.asks = kept
+	return h.ask(to, msg, timeout)
 }
 
 func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
@@ -152,8 +109,8 @@ func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOpti
 	if err != nil {
 		return Address{}, err
 	}
-	if opts.Node != "" && opts.Node != s.node {
-		return s.spawnRemote(h.ref, h.ref, opts.Node, mod, args, so)
+	if s.remoteNode(Address{Node: opts.Node}) {
+		return s.net.spawn(h.ref, h.ref, opts.Node, mod, args, so)
 	}
 	return s.spawn(h.ref, mod, args, so, false)
 }
@@ -197,35 +154,7 @@ func parsePolicy(name string) (mailbox.Policy, error) {
 	return 0, fmt.Errorf("unknown mailbox_policy %q; want block, fail or drop", name)
 }
 
-func (h *host) Watch(pid Address) error {
-	s := h.ref.sys
-	if s.remoteNode(pid) {
-		if s.n == nil || s.unreachable(pid.Node) {
-			s.notify(h.ref.addr, pid, "node unreachable: "+pid.Node)
-			return nil
-		}
-		// protoactor's watch across nodes: a Terminated comes back when the
-		// actor stops, or when its node is lost, to this actor's relay.
-		target := proto.NewPID(pid.Node, pid.ID)
-		p, _ := s.proto.ProcessRegistry.Get(target)
-		p.SendSystemMessage(target, &proto.Watch{Watcher: h.ref.watchRelay()})
-		return nil
-	}
-	target := s.local(pid)
-	if target == nil {
-		s.notify(h.ref.addr, pid, "no such actor")
-		return nil
-	}
-	target.mu.Lock()
-	defer target.mu.Unlock()
-	if target.terminated {
-		reason, _ := target.exitReason.Load().(string)
-		s.notify(h.ref.addr, pid, cmp.Or(reason, "stopped"))
-		return nil
-	}
-	target.ext().watchers = append(target.ext().watchers, h.ref.addr)
-	return nil
-}
+func (h *host) Watch(pid Address) error { return h.ref.watch(pid) }
 
 func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
 	r := h.ref
@@ -249,24 +178,14 @@ func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, erro
 }
 
 func (h *host) Stop(pid Address) error {
-	s := h.ref.sys
 	if pid == h.ref.addr {
-		h.ctx.Stop(h.ref.pid) // after the current message
+		h.pc.Stop(h.ref.pid) // after the current message
 		return nil
 	}
-	if s.remoteNode(pid) {
-		return s.stopRemote(pid, h.ref.addr.String())
+	if err := h.ref.sys.stopAddr(pid, h.ref.addr.String()); err != nil {
+		return fmt.Errorf("stop: %w", err)
 	}
-	if r := s.local(pid); r != nil {
-		r.cancel("stopped by " + h.ref.addr.String())
-		s.proto.Root.Stop(r.pid)
-		return nil
-	}
-	if p, ok := s.pools.Load(pid.ID); ok {
-		p.(*Pool).stop("pool stopped by " + h.ref.addr.String())
-		return nil
-	}
-	return fmt.Errorf("stop: %w: %s", ErrUnknownActor, pid)
+	return nil
 }
 
 func (h *host) Nodes() []string { return h.ref.sys.Peers() }

@@ -105,14 +105,14 @@ func newMeters(s *System, mp metric.MeterProvider) (*meters, error) {
 			o.ObserveInt64(depth, queued[st], st.attrs)
 		}
 		o.ObserveInt64(dead, int64(s.DeadLetters()))
-		if s.n != nil {
+		if s.Node() != "" {
 			o.ObserveInt64(msgsIn, int64(m.msgsIn.Load()))
 			o.ObserveInt64(msgsOut, int64(m.msgsOut.Load()))
 			o.ObserveInt64(bytesIn, int64(m.bytesIn.Load()))
 			o.ObserveInt64(bytesOut, int64(m.bytesOut.Load()))
 			for _, p := range s.Peers() {
 				up := int64(1)
-				if s.unreachable(p) {
+				if s.net.unreachable(p) {
 					up = 0
 				}
 				o.ObserveInt64(peers, up, metric.WithAttributes(attribute.String("peer", p)))

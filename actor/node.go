@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
-	"log/slog"
 	"net"
 	"strconv"
 	"sync"
@@ -118,6 +117,7 @@ const endpointQueue = 1024
 
 // node is the state of a System that is a node.
 type node struct {
+	sys     *System
 	remote  *remote.Remote
 	cfg     NodeConfig
 	sub     *eventstream.Subscription
@@ -152,7 +152,9 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	if err != nil || port < 0 || port > 65535 {
 		return fmt.Errorf("actor: node: listen address %q: bad port", listen)
 	}
-	server := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxWireMessage), grpc.StreamInterceptor(s.recoverPeer), grpc.UnaryInterceptor(refuseUnary)}
+	n := &node{sys: s, cfg: nc, guest: make(map[string]map[string]bool)}
+	n.code.init(nc)
+	server := []grpc.ServerOption{grpc.MaxRecvMsgSize(maxWireMessage), grpc.StreamInterceptor(n.recoverPeer), grpc.UnaryInterceptor(refuseUnary)}
 	opts := []remote.ConfigOption{remote.WithServerOptions(server...),
 		// protoactor's queue to each peer starts at a million slots (16 MiB
 		// per peer, kept for the connection's life); it grows as needed.
@@ -172,9 +174,7 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 	cfg := remote.Configure(host, port, opts...)
 	cfg.MaxRetryCount = 1 // a lost node is reported at once; murmur quarantines it
 	r := remote.NewRemote(s.proto, cfg)
-	n := &node{remote: r, cfg: nc, guest: make(map[string]map[string]bool)}
-	n.code.init(nc)
-	s.n = n // before Start: recoverPeer serves peers from then on
+	n.remote = r
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("actor: node: start on %s: %v", listen, p)
@@ -190,16 +190,16 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		s.logger.Warn("node: protoactor's endpoint actors are not where murmur expects them (another protoactor version?); " +
 			"shutdown will use protoactor's own, which can crash the process if a peer leaves at that moment")
 	}
-	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s}, controlID); !ok {
+	if _, ok := s.proto.ProcessRegistry.Add(&control{sys: s, n: n}, controlID); !ok {
 		r.Shutdown(false)
 		return fmt.Errorf("actor: node: %s is taken", controlID)
 	}
 	n.sub = s.proto.EventStream.SubscribeWithPredicate(func(e any) {
 		switch e := e.(type) {
 		case *remote.EndpointTerminatedEvent:
-			s.nodeLost(e.Address)
+			n.lost(e.Address)
 		case *proto.DeadLetterEvent:
-			s.remoteDeadLetter(e)
+			n.deadLetter(e)
 		}
 	}, func(e any) bool {
 		switch e := e.(type) {
@@ -211,6 +211,7 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		}
 		return false
 	})
+	s.net = n
 	return nil
 }
 
@@ -218,7 +219,8 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 // actor here, or one protoactor could not send to a peer: it goes to
 // murmur's dead letters like any other. (A requester has been answered by
 // protoactor already.)
-func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
+func (n *node) deadLetter(e *proto.DeadLetterEvent) {
+	s := n.sys
 	w := e.Message.(*wire.Envelope)
 	if w.ErrorCode != 0 || e.PID == nil {
 		return
@@ -236,8 +238,7 @@ func (s *System) remoteDeadLetter(e *proto.DeadLetterEvent) {
 // them, and panics on a bad one, on a gRPC goroutine. The peer's connection
 // is closed with an error instead. It also counts the connections being
 // served, which stopNode waits for, and refuses new ones once the node stops.
-func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
-	n := s.n
+func (n *node) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) (err error) {
 	n.mu.Lock()
 	if n.closed {
 		n.mu.Unlock()
@@ -248,7 +249,7 @@ func (s *System) recoverPeer(srv any, ss grpc.ServerStream, info *grpc.StreamSer
 	defer n.streams.Done()
 	defer func() {
 		if p := recover(); p != nil {
-			s.logger.Error("node: malformed message from a peer; its connection is closed", "error", p)
+			n.sys.logger.Error("node: malformed message from a peer; its connection is closed", "error", p)
 			err = status.Errorf(codes.InvalidArgument, "murmur node: malformed message: %v", p)
 		}
 	}()
@@ -263,247 +264,30 @@ func refuseUnary(_ context.Context, _ any, info *grpc.UnaryServerInfo, _ grpc.Un
 	return nil, status.Errorf(codes.Unimplemented, "murmur node: %s is not served", info.FullMethod)
 }
 
-// Node returns the system's node address ("host:port"), which is the Node
-// of its actors' addresses, or "" for an embedded system.
-func (s *System) Node() string {
-	if s.n == nil {
-		return ""
-	}
-	return s.node
-}
-
-// Peers returns the other nodes the system was configured with.
-func (s *System) Peers() []string {
-	if s.n == nil {
-		return nil
-	}
-	return append([]string(nil), s.n.cfg.Peers...)
-}
-
-// remoteNode reports whether a is on another node.
-func (s *System) remoteNode(a Address) bool { return a.Node != "" && a.Node != s.node }
-
-// unreachable reports whether node was lost a moment ago.
-func (s *System) unreachable(node string) bool {
-	v, ok := s.n.down.Load(node)
-	if !ok {
-		return false
-	}
-	if time.Now().Before(v.(time.Time)) {
-		return true
-	}
-	s.n.down.CompareAndDelete(node, v)
-	return false
-}
-
-// deliverRemote sends env to an actor on another node.
-func (s *System) deliverRemote(to Address, env *envelope, sender *proto.PID) error {
-	if s.n == nil || s.unreachable(to.Node) {
-		err := fmt.Errorf("%w: %s (sending to %s)", ErrNodeUnreachable, to.Node, to.ID)
-		if s.n == nil {
-			err = fmt.Errorf("%w: cannot reach %s", ErrNotNode, to)
-		}
-		if env.request {
-			s.answerError(sender, err)
-			return err
-		}
-		s.deadLetter(to, env, "node unreachable")
-		return nil
-	}
-	s.meters.traffic(true, env.msg.Size())
-	if !s.n.send(proto.NewPID(to.Node, to.ID), toWire(env), sender) {
-		if env.request {
-			s.answerError(sender, ErrShutdown)
-		}
-		return ErrShutdown
-	}
-	return nil
-}
-
-// nodeLost runs when protoactor reports the connection to node lost or
-// never made: requests waiting on it fail, it is quarantined for a moment,
-// and actors spawned here on its behalf stop.
-func (s *System) nodeLost(node string) {
-	now := time.Now()
-	prev, loaded := s.n.down.Swap(node, now.Add(quarantine))
-	already := loaded && now.Before(prev.(time.Time)) // reported a moment ago
-	err := fmt.Errorf("%w: %s (connection lost or refused)", ErrNodeUnreachable, node)
-	failed := 0
-	s.n.pending.Range(func(k, v any) bool {
-		if v.(string) == node {
-			k.(*replySlot).answer(answer{err: err})
-			failed++
-		}
-		return true
-	})
-	s.n.mu.Lock()
-	guests := s.n.guest[node]
-	delete(s.n.guest, node)
-	s.n.mu.Unlock()
-	for id := range guests {
-		if r := s.local(Address{Node: s.node, ID: id}); r != nil {
-			r.cancel("the node of its parent, " + node + ", is unreachable")
-			s.proto.Root.Stop(r.pid)
-		}
-	}
-	pools := 0
-	s.pools.Range(func(_, v any) bool {
-		if p := v.(*Pool); p.onNode(node) {
-			pools++
-			s.n.goTracked(func() { p.replaceLost(node) })
-		}
-		return true
-	})
-	// protoactor often reports one loss twice; a peer that leaves with
-	// nothing pending (an application that finished) is not a problem.
-	level := slog.LevelInfo
-	if failed+len(guests)+pools > 0 {
-		level = slog.LevelWarn
-	}
-	if !already || level == slog.LevelWarn {
-		s.logger.Log(context.Background(), level, "node unreachable", "node", node,
-			"requests failed", failed, "actors stopped", len(guests), "pools affected", pools)
-	}
-	if !already {
-		s.publish(&NodeDownEvent{Node: node})
-	}
-}
-
-// track records that slot waits on an actor of another node, so that losing
-// that node answers it at once.
-func (s *System) track(slot *replySlot, to Address) {
-	if s.n != nil && s.remoteNode(to) {
-		slot.node = to.Node
-		s.n.pending.Store(slot, to.Node)
-	}
-}
-
-// dropSlot unregisters a reply slot.
-func (s *System) dropSlot(slot *replySlot) {
-	s.proto.ProcessRegistry.Remove(slot.pid)
-	if s.n != nil {
-		s.n.pending.Delete(slot)
-	}
-}
-
-// terminationReason is what a watcher is told of a protoactor Terminated.
-func terminationReason(m *proto.Terminated) string {
-	switch m.Why {
-	case proto.TerminatedReason_AddressTerminated:
-		return "node unreachable: " + m.Who.GetAddress()
-	case proto.TerminatedReason_NotFound:
-		return "no such actor"
-	}
-	return "stopped"
-}
-
-// refusePeer accounts for a message from a peer that a full bounded
-// mailbox refused: a requester is answered ErrMailboxFull, anything else
-// is a dead letter.
-func (s *System) refusePeer(to Address, m any) {
-	env, sender := senderOf(m)
-	if env == nil {
-		return
-	}
-	if env.request {
-		s.answerError(sender, fmt.Errorf("%w: %s (refused a message from another node)", ErrMailboxFull, to))
-		return
-	}
-	s.deadLetter(to, env, "mailbox full")
-}
-
-// goTracked runs fn on a goroutine that Shutdown waits for; false if the
-// node is closing and fn does not run.
-func (n *node) goTracked(fn func()) bool {
-	n.mu.Lock()
-	if n.closed {
-		n.mu.Unlock()
-		return false
-	}
-	n.ctl.Add(1)
-	n.mu.Unlock()
-	go func() {
-		defer n.ctl.Done()
-		fn()
-	}()
-	return true
-}
-
-// forgetGuest drops a stopped actor from the guests of the peer that
-// spawned it.
-func (s *System) forgetGuest(r *actorRef) {
-	r.mu.Lock()
-	peer := r.ext().guestOf
-	r.mu.Unlock()
-	if peer == "" || s.n == nil {
-		return
-	}
-	s.n.releaseGuest(peer)
-	s.n.mu.Lock()
-	defer s.n.mu.Unlock()
-	if g := s.n.guest[peer]; g != nil {
-		delete(g, r.addr.ID)
-		if len(g) == 0 {
-			delete(s.n.guest, peer)
-		}
-	}
-}
-
-// loadFor loads the script at path for a child of an actor running parent:
-// from the application's root, or, for an actor a peer started here, from
-// the files that peer sent with it.
-func (s *System) loadFor(parent *Module, path string) (*Module, error) {
-	if s.n == nil || parent.Engine() == s.engine {
-		return s.Load(path)
-	}
-	return s.n.code.load(parent.Engine(), path)
-}
-
-// watchRelay returns the process that receives protoactor's Terminated
-// notices for the remote actors r watches and hands them to r as messages,
-// which a main blocked in recv() can read (a system message to r itself
-// would wait until main returns).
-func (r *actorRef) watchRelay() *proto.PID {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e := r.ext()
-	if e.relay == nil {
-		e.relay, _ = r.sys.proto.ProcessRegistry.Add(&watchRelay{sys: r.sys, watcher: r.addr}, r.addr.ID+"$watch")
-	}
-	return e.relay
-}
-
-type watchRelay struct {
-	sys     *System
-	watcher Address
-}
-
-func (w *watchRelay) SendSystemMessage(_ *proto.PID, message any) {
-	if m, ok := message.(*proto.Terminated); ok {
-		w.sys.notify(w.watcher, w.sys.address(m.Who), terminationReason(m))
-	}
-}
-func (w *watchRelay) SendUserMessage(*proto.PID, any) {}
-func (w *watchRelay) Stop(*proto.PID)                 {}
+func (n *node) address() string { return n.sys.node }
+func (n *node) peers() []string { return append([]string(nil), n.cfg.Peers...) }
 
 // sendControl sends a control request to node's control process.
-func (s *System) sendControl(node string, msg map[string]any) error {
-	body, err := s.cfg.Limits.EncodeGo(msg)
+func (n *node) sendControl(node string, msg map[string]any) error {
+	body, err := n.sys.cfg.Limits.EncodeGo(msg)
 	if err != nil {
 		return err
 	}
-	return s.deliverRemote(Address{Node: node, ID: controlID}, &envelope{msg: serialize.Envelope{Body: body}}, nil)
+	return n.deliver(Address{Node: node, ID: controlID}, &envelope{msg: serialize.Envelope{Body: body}}, nil)
 }
 
-// stopRemote asks addr's node to stop it.
-func (s *System) stopRemote(addr Address, by string) error {
-	return s.sendControl(addr.Node, map[string]any{"op": "stop", "id": addr.ID, "by": by})
+// stop asks addr's node to stop it.
+func (n *node) stop(addr Address, by string) error {
+	return n.sendControl(addr.Node, map[string]any{"op": "stop", "id": addr.ID, "by": by})
 }
 
 // control is a node's control process: peers ask it to spawn and stop
 // actors. Each request is handled on a goroutine of its own, so that a
 // compile does not hold up the connection's other messages.
-type control struct{ sys *System }
+type control struct {
+	sys *System
+	n   *node
+}
 
 var _ proto.Process = (*control)(nil)
 
@@ -518,8 +302,8 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 		s.answerError(sender, ErrShutdown)
 		return
 	}
-	started := s.n.goTracked(func() {
-		reply, err := s.handleControl(w, sender)
+	started := c.n.goTracked(func() {
+		reply, err := c.n.handleControl(w, sender)
 		if err != nil {
 			s.logger.Debug("node: refused a control request", "from", senderAddress(sender), "err", err)
 			s.answerError(sender, err)
@@ -531,7 +315,7 @@ func (c *control) SendUserMessage(_ *proto.PID, message any) {
 				s.answerError(sender, err)
 				return
 			}
-			s.n.send(sender, &wire.Envelope{Body: body}, nil)
+			c.n.send(sender, &wire.Envelope{Body: body}, nil)
 		}
 	})
 	if !started {
@@ -551,7 +335,8 @@ func (c *control) SendSystemMessage(*proto.PID, any) {}
 func (c *control) Stop(*proto.PID)                   {}
 
 // handleControl runs one control request from a peer.
-func (s *System) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]any, error) {
+func (n *node) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]any, error) {
+	s := n.sys
 	v, err := s.cfg.Limits.DecodeGo(w.Body)
 	if err != nil {
 		return nil, fmt.Errorf("control request: %w", err)
@@ -561,31 +346,17 @@ func (s *System) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]
 	case "stop":
 		id, _ := req["id"].(string)
 		by, _ := req["by"].(string)
-		s.stopLocal(Address{Node: s.node, ID: id}, "stopped by "+cmp.Or(by, "a peer"))
+		_ = s.stopAddr(Address{Node: s.node, ID: id}, cmp.Or(by, "a peer")) // gone already: nothing to do
 		return nil, nil
 	case "spawn":
 		peer := "a peer"
 		if sender != nil {
 			peer = sender.Address
 		}
-		return s.spawnForPeer(req, w.Buffers, peer)
+		return n.spawnForPeer(req, w.Buffers, peer)
 	default:
 		return nil, fmt.Errorf("control request: unknown op %q", op)
 	}
-}
-
-// stopLocal stops the local actor or pool at addr, if there is one.
-func (s *System) stopLocal(addr Address, reason string) bool {
-	if r := s.local(addr); r != nil {
-		r.cancel(reason)
-		s.proto.Root.Stop(r.pid)
-		return true
-	}
-	if p, ok := s.pools.Load(addr.ID); ok {
-		p.(*Pool).stop(reason)
-		return true
-	}
-	return false
 }
 
 // remoteTimeout is how long a remote spawn waits for the node's answer.

@@ -14,7 +14,7 @@ import (
 // of its endpoint writers and watchers, and its activator.
 var endpointActors = []string{"EndpointSupervisor", "activator"}
 
-// stopNode stops the remote transport, after the actors have stopped:
+// close stops the remote transport, after the actors have stopped:
 // control requests end, gRPC's server stops (the listener and every peer's
 // connection close, which tells the peers at once) and the goroutines that
 // served peers return, then protoactor's endpoint actors stop (the
@@ -30,11 +30,8 @@ var endpointActors = []string{"EndpointSupervisor", "activator"}
 // recover, so the process crashes. That shutdown also sends on channels of
 // connections that may have closed (a panic) and waits up to 10 seconds
 // for peers to hang up. Here the map is never cleared.
-func (s *System) stopNode() {
-	n := s.n
-	if n == nil {
-		return
-	}
+func (n *node) close() {
+	s := n.sys
 	n.mu.Lock()
 	n.closed = true
 	n.mu.Unlock()

@@ -231,31 +231,8 @@ func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, arg
 		p.setWorkers(append(slices.Clone(p.ws()), w))
 	}
 	p.spawned = opts.Size
-	if s.n != nil { // reachable from other nodes too
-		s.proto.ProcessRegistry.Add(&poolProcess{p}, id)
-	}
+	s.proto.ProcessRegistry.Add(&poolProcess{p}, id) // for messages from other nodes
 	return p, nil
-}
-
-// ownPool records p as one of r's pools, which stop with r; false if r is
-// already stopping.
-func (r *actorRef) ownPool(p *Pool) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.terminated || r.cancelled() {
-		return false
-	}
-	r.ext().pools = append(r.ext().pools, p)
-	return true
-}
-
-// disownPool forgets p, which stopped, as one of r's pools.
-func (r *actorRef) disownPool(p *Pool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if e := r.ext(); slices.Contains(e.pools, p) {
-		e.pools = slices.DeleteFunc(e.pools, func(q *Pool) bool { return q == p })
-	}
 }
 
 // name returns the name of the pool's next worker. p.mu must be held.
@@ -306,7 +283,7 @@ func (p *Pool) spawnWorker(ctx context.Context, slot int, node, name string) (wo
 	var err error
 	if s.remoteNode(Address{Node: node}) {
 		w.Name = "" // the node names it: names are unique per node, not across nodes
-		addr, err = s.spawnRemote(ctx, p.parent, node, p.mod, p.args, w)
+		addr, err = s.net.spawn(ctx, p.parent, node, p.mod, p.args, w)
 	} else {
 		w.pool = p
 		addr, err = s.spawn(p.parent, p.mod, p.args, w, false)
@@ -338,7 +315,7 @@ func (p *Pool) stop(reason string) {
 
 // stopLocked is stop with p.mu held.
 func (p *Pool) stopLocked(reason string) {
-	if p.sys.pools.CompareAndDelete(p.addr.ID, p) && p.sys.n != nil {
+	if p.sys.pools.CompareAndDelete(p.addr.ID, p) {
 		p.sys.proto.ProcessRegistry.Remove(proto.NewPID(p.sys.node, p.addr.ID))
 	}
 	if p.parent != nil {
@@ -356,11 +333,10 @@ func (p *Pool) stopLocked(reason string) {
 // stopWorker stops w without waiting.
 func (p *Pool) stopWorker(w worker, reason string) {
 	if w.ref == nil {
-		_ = p.sys.stopRemote(w.addr, p.addr.String()+" ("+reason+")")
+		_ = p.sys.net.stop(w.addr, p.addr.String()+" ("+reason+")")
 		return
 	}
-	w.ref.cancel(reason)
-	p.sys.proto.Root.Stop(w.ref.pid)
+	w.ref.stop(reason)
 }
 
 // Stop stops the pool's workers and waits for those of this node, or for

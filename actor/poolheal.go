@@ -207,7 +207,7 @@ func (p *Pool) nodesFor(lost worker) []string {
 	s := p.sys
 	var alive []string
 	for _, n := range p.opts.Nodes {
-		if !slices.Contains(alive, n) && !(s.remoteNode(Address{Node: n}) && s.unreachable(n)) {
+		if !slices.Contains(alive, n) && !(s.remoteNode(Address{Node: n}) && s.net.unreachable(n)) {
 			alive = append(alive, n)
 		}
 	}
@@ -267,16 +267,16 @@ func (p *Pool) replacementNow(lost worker, fresh bool) (worker, <-chan struct{},
 		return ws[k], nil, nil
 	case lost.ref != nil || p.replacing[lost.slot]: // replaced as it stops, or being replaced
 		return lost, p.changed, nil
-	case fresh && !s.unreachable(lost.addr.Node):
+	case fresh && !s.net.unreachable(lost.addr.Node):
 		p.leave(k, "it was a replacement, and it is gone from its node before it answered", slog.LevelWarn)
 		return worker{}, nil, fmt.Errorf("%w: %s: %s", ErrNoWorker, p.addr, p.left[lost.slot])
 	}
 	why := "it is gone from its node " + lost.addr.Node
-	if s.unreachable(lost.addr.Node) {
+	if s.net.unreachable(lost.addr.Node) {
 		why = "it was lost with its node " + lost.addr.Node
 	}
 	p.replacing[lost.slot] = true
-	if !s.n.goTracked(func() { p.replace(lost, why) }) {
+	if !s.net.goTracked(func() { p.replace(lost, why) }) {
 		delete(p.replacing, lost.slot)
 		return worker{}, nil, ErrShutdown
 	}

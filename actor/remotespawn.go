@@ -27,9 +27,6 @@ var ErrQuotaExceeded = kind("quota", "actor: remote spawn over quota")
 func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
 	args serialize.Envelope, opts SpawnOptions) (Address, error) {
 	what := opts.codeName(mod)
-	if s.n == nil {
-		return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, ErrNotNode)
-	}
 	req := map[string]any{
 		"op": "spawn", "args": args.Body,
 		"name": opts.Name, "max_steps": opts.MaxSteps,
@@ -75,7 +72,7 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 		m, _ := v.(map[string]any)
 		if addr, ok := m["address"].(Address); ok {
 			if parent != nil && !parent.adoptRemote(addr) {
-				_ = s.stopRemote(addr, parent.addr.String())
+				_ = s.net.stop(addr, parent.addr.String())
 				return Address{}, fmt.Errorf("%w: %s is stopping", ErrStopped, parent.addr)
 			}
 			return addr, nil
@@ -106,7 +103,8 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 // spawnForPeer handles a peer's spawn request: of a script it sent, or of
 // a Go behaviour registered here (Config.Behaviors), which runs no code
 // from the peer and so needs no AllowRemoteSpawn.
-func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (map[string]any, error) {
+func (n *node) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (map[string]any, error) {
+	s := n.sys
 	opts := peerSpawnOptions(req, peer)
 	var mod *Module
 	if name, ok := req["behavior"].(string); ok {
@@ -118,7 +116,7 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 		b.Name = name
 		opts.gob = &b
 	} else {
-		m, missing, err := s.peerModule(req, peer)
+		m, missing, err := n.peerModule(req, peer)
 		if err != nil {
 			return nil, err
 		}
@@ -135,27 +133,28 @@ func (s *System) spawnForPeer(req map[string]any, buffers [][]byte, peer string)
 	if err != nil {
 		return nil, err
 	}
-	s.n.mu.Lock()
+	n.mu.Lock()
 	if r := s.local(addr); r != nil {
 		r.mu.Lock()
 		stopped := r.terminated // stopped at once: nothing to remember
 		r.mu.Unlock()
 		if !stopped {
-			if s.n.guest[peer] == nil {
-				s.n.guest[peer] = make(map[string]bool)
+			if n.guest[peer] == nil {
+				n.guest[peer] = make(map[string]bool)
 			}
-			s.n.guest[peer][addr.ID] = true
+			n.guest[peer][addr.ID] = true
 		}
 	}
-	s.n.mu.Unlock()
+	n.mu.Unlock()
 	return map[string]any{"address": addr}, nil
 }
 
 // peerModule returns the script of a peer's spawn request, compiled from
 // the sources the node has, or the hashes of those it lacks.
-func (s *System) peerModule(req map[string]any, peer string) (*Module, []any, error) {
+func (n *node) peerModule(req map[string]any, peer string) (*Module, []any, error) {
+	s := n.sys
 	script, _ := req["script"].(string)
-	if !s.n.cfg.AllowRemoteSpawn {
+	if !n.cfg.AllowRemoteSpawn {
 		return nil, nil, fmt.Errorf("%w: node %s does not run code sent by peers (%s asked to spawn %s); "+
 			"start it with --allow-remote-spawn (NodeConfig.AllowRemoteSpawn) to allow it",
 			ErrRemoteSpawnRefused, s.node, peer, script)
@@ -168,7 +167,7 @@ func (s *System) peerModule(req map[string]any, peer string) (*Module, []any, er
 		return nil, nil, fmt.Errorf("spawn request from %s: the files do not include %s", peer, script)
 	}
 	sent, _ := req["sources"].(map[string]any)
-	mod, missing, err := s.n.code.module(s, peer, script, files, sent)
+	mod, missing, err := n.code.module(s, peer, script, files, sent)
 	if errors.Is(err, ErrQuotaExceeded) {
 		return nil, nil, err // it says what and for whom
 	}
@@ -209,11 +208,12 @@ type guestCount struct {
 	all    int
 }
 
-// admitGuest counts the actor spawn is about to start against the quotas
-// of the peer it runs for, if it does: the peer that asked for it (opts),
-// or the one its parent runs for. It returns that peer ("" for none), whose
-// count releaseGuest gives back when the actor stops or fails to start.
-func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error) {
+// admit counts the actor spawn is about to start against the quotas of
+// the peer it runs for, if it does: the peer that asked for it (opts), or
+// the one its parent runs for. It returns that peer ("" for none), whose
+// count release gives back when the actor stops or fails to start.
+func (n *node) admit(parent *actorRef, opts SpawnOptions) (string, error) {
+	s := n.sys
 	peer := opts.peer
 	if parent != nil {
 		parent.mu.Lock()
@@ -222,10 +222,9 @@ func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error)
 		}
 		parent.mu.Unlock()
 	}
-	if peer == "" || s.n == nil {
+	if peer == "" {
 		return "", nil
 	}
-	n := s.n
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if quota := cmp.Or(n.cfg.MaxPeerActors, defaultMaxPeerActors); n.guests.byPeer[peer] >= quota {
@@ -245,16 +244,20 @@ func (s *System) admitGuest(parent *actorRef, opts SpawnOptions) (string, error)
 	return peer, nil
 }
 
-// releaseGuest gives back what admitGuest counted for peer.
-func (n *node) releaseGuest(peer string) {
-	if peer == "" {
-		return
-	}
+// release gives back what admit counted for peer, and forgets the actor
+// id (if it started) among the guests of peer, whose loss would stop it.
+func (n *node) release(peer, id string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.guests.all--
 	if n.guests.byPeer[peer]--; n.guests.byPeer[peer] <= 0 {
 		delete(n.guests.byPeer, peer)
+	}
+	if g := n.guest[peer]; g != nil {
+		delete(g, id)
+		if len(g) == 0 {
+			delete(n.guest, peer)
+		}
 	}
 }
 
@@ -288,16 +291,4 @@ func num(v any) int64 {
 		return int64(n)
 	}
 	return 0
-}
-
-// adoptRemote records a child spawned on another node; false if r is
-// already stopping.
-func (r *actorRef) adoptRemote(child Address) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.terminated || r.cancelled() {
-		return false
-	}
-	r.ext().remote = append(r.ext().remote, child)
-	return true
 }

@@ -31,13 +31,12 @@ func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
 		return fmt.Errorf("actor: run %s: main actor vanished", mod.Name())
 	}
 	defer func() {
-		ref.cancel("main returned")
-		s.proto.Root.Stop(ref.pid)
+		ref.stop("main returned")
 		<-ref.stoppedChan()
 	}()
-	slot := &replySlot{ch: make(chan answer, 1)}
+	slot := &replySlot{sys: s, ch: make(chan answer, 1), to: addr} // no deadline: main runs as long as it runs
 	slot.pid, _ = s.proto.ProcessRegistry.Add(slot, "main"+s.proto.ProcessRegistry.NextId())
-	defer s.proto.ProcessRegistry.Remove(slot.pid)
+	defer slot.drop()
 	ref.mb.PostUserMessage(&proto.MessageEnvelope{Message: &runMain{args: args}, Sender: slot.pid})
 	select {
 	case a := <-slot.ch:
@@ -58,12 +57,8 @@ func (a *scriptActor) runMain(c proto.Context, m *runMain) {
 	} else if a.inst == nil {
 		err = fmt.Errorf("%s: %w", a.ref.mod.Name(), ErrStopped)
 	} else {
-		a.host.ctx, a.host.sender = c, nil
+		a.host.pc, a.host.sender = c, nil
 		err = a.callSafely(func() error { return a.inst.Main(m.args) })
 	}
-	if err != nil {
-		a.ref.sys.answerError(c.Sender(), err)
-		return
-	}
-	a.ref.sys.answerError(c.Sender(), nil)
+	a.ref.sys.answer(c.Sender(), answer{err: err}) // no error: main returned
 }

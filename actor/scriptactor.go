@@ -120,7 +120,7 @@ const stopHookTime = time.Second
 
 func (a *scriptActor) start(c proto.Context) {
 	ref := a.ref
-	a.host = host{ref: ref, ctx: c}
+	a.host = host{ref: ref, pc: c}
 	if ref.cancelled() {
 		return
 	}
@@ -154,10 +154,10 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 	if a.inst == nil {
 		// The instance failed to start and the actor is stopping or
 		// waiting for supervision: account for the message.
-		a.ref.sys.undeliverable(a.ref.addr, m, m.sender, "actor has no running instance")
+		a.ref.sys.undeliverable(a.ref.addr, m, m.sender, lostNoInstance)
 		return
 	}
-	a.host.ctx, a.host.sender, a.host.tookSender = c, m.sender, false
+	a.host.pc, a.host.sender, a.host.tookSender = c, m.sender, false
 	t, span := a.ref.stats.begin(), a.ref.sys.startSpan(a.ref, m)
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {

@@ -1,5 +1,7 @@
-// This file holds message delivery: envelopes, Send and Request, reply
-// slots for answers, and dead letters.
+// This file holds message delivery on this node: envelopes, Send and
+// Request, handing a message to an actor's mailbox (or to the node seam,
+// for another node's actor), and what becomes of a message no actor takes:
+// an error for a requester, a dead letter otherwise.
 
 package actor
 
@@ -36,11 +38,6 @@ type envelope struct {
 // IgnoreDeadLetterLogging tells protoactor not to log our dead letters: the
 // system logs and counts them itself.
 func (*envelope) IgnoreDeadLetterLogging() {}
-
-// replyError answers a request with an error instead of a value.
-type replyError struct{ err error }
-
-func (*replyError) IgnoreDeadLetterLogging() {}
 
 // Send delivers msg (a Go value: maps, slices, strings, numbers, Address...)
 // to the actor at to, fire and forget. A message to an actor that no longer
@@ -97,13 +94,13 @@ func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender 
 		case errors.Is(err, mailbox.ErrFull):
 			return fmt.Errorf("%w: %s", ErrMailboxFull, to)
 		case errors.Is(err, mailbox.ErrClosed):
-			return s.undeliverable(to, env, sender, "actor stopped")
+			return s.undeliverable(to, env, sender, lostStopped)
 		default:
 			return err
 		}
 	}
 	if s.remoteNode(to) {
-		return s.deliverRemote(to, env, sender)
+		return s.net.deliver(to, env, sender)
 	}
 	if to.Node == s.node || to.Node == "" {
 		if p, ok := s.pools.Load(to.ID); ok {
@@ -114,60 +111,63 @@ func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender 
 			return nil
 		}
 	}
-	return s.undeliverable(to, env, sender, "no such actor")
+	return s.undeliverable(to, env, sender, lostNoActor)
+}
+
+// loss is why a message reached no actor: it decides the error a
+// requester is answered with, and is the reason of the dead letter any
+// other message becomes.
+type loss int
+
+const (
+	lostNoActor    loss = iota // no actor has the address
+	lostStopped                // the actor stopped with the message queued or on its way
+	lostNoInstance             // the actor's instance failed to start: it awaits supervision or its stop
+)
+
+var lossReasons = [...]string{lostNoActor: "no such actor", lostStopped: "actor stopped",
+	lostNoInstance: "actor has no running instance"}
+
+func (l loss) String() string { return lossReasons[l] }
+
+// err is the error of a request to the actor at to that was lost so.
+func (l loss) err(to Address) error {
+	if l == lostStopped {
+		return fmt.Errorf("%w: %s", ErrStopped, to)
+	}
+	return fmt.Errorf("%w: %s", ErrUnknownActor, to)
 }
 
 // undeliverable accounts for a message that no actor will handle: a
 // requester is answered with an error at once, anything else is a dead letter.
-func (s *System) undeliverable(to Address, env *envelope, sender *proto.PID, why string) error {
+func (s *System) undeliverable(to Address, env *envelope, sender *proto.PID, why loss) error {
 	if env.request {
-		err := fmt.Errorf("%w: %s", ErrUnknownActor, to)
-		if why == "actor stopped" {
-			err = fmt.Errorf("%w: %s", ErrStopped, to)
-		}
+		err := why.err(to)
 		s.answerError(sender, err)
 		return err
 	}
-	s.deadLetter(to, env, why)
+	s.deadLetter(to, env, why.String())
 	return nil
+}
+
+// refusePeer accounts for a message from a peer that a full bounded
+// mailbox refused: a requester is answered ErrMailboxFull, anything else
+// is a dead letter.
+func (s *System) refusePeer(to Address, m any) {
+	env, sender := senderOf(m)
+	if env == nil {
+		return
+	}
+	if env.request {
+		s.answerError(sender, fmt.Errorf("%w: %s (refused a message from another node)", ErrMailboxFull, to))
+		return
+	}
+	s.deadLetter(to, env, "mailbox full")
 }
 
 func (s *System) deadLetter(to Address, env *envelope, why string) {
 	s.dead.add(to, why)
 	s.publish(&DeadLetterEvent{To: to, Reason: why, message: env.msg, limits: s.cfg.Limits})
-}
-
-// notify tells watcher that who terminated, as a message.
-func (s *System) notify(watcher, who Address, reason string) {
-	body, err := s.cfg.Limits.EncodeGo(map[string]any{"event": "terminated", "who": who, "reason": reason})
-	if err == nil {
-		err = s.deliver(context.Background(), watcher, &envelope{msg: serialize.Envelope{Body: body}}, nil)
-	}
-	if err != nil && !errors.Is(err, ErrShutdown) {
-		s.logger.Warn("termination notice not delivered", "watcher", watcher, "who", who, "error", err)
-	}
-}
-
-// answerError answers the reply slot at pid with err, and reports whether
-// a requester has it: false when the slot is gone (its requester stopped
-// waiting) or was answered already (a broadcast's first answer won).
-func (s *System) answerError(pid *proto.PID, err error) bool {
-	if pid == nil {
-		return false
-	}
-	if s.n != nil && pid.Address != s.node && pid.Address != "" {
-		s.n.send(pid, errorToWire(err), nil)
-		return true
-	}
-	p, ok := s.proto.ProcessRegistry.GetLocal(pid.Id)
-	if !ok {
-		return false
-	}
-	if slot, ok := p.(*replySlot); ok {
-		return slot.answer(answer{err: err})
-	}
-	p.SendUserMessage(pid, &replyError{err: err})
-	return true
 }
 
 // logFailure logs an actor's failure. A failure answered to a waiting
@@ -200,22 +200,6 @@ func (r *actorRef) noReply(m *envelope) error {
 		ErrNoReply, r.addr, r.mod.Name(), what)
 }
 
-// dropAsk unregisters the reply slot of an ask of owner's, logging a
-// failure that came back to it and that the script never retrieved: the
-// failing actor logged it at debug, counting on the asker to have it.
-func (s *System) dropAsk(owner *actorRef, slot *replySlot) {
-	if !slot.got {
-		select {
-		case a := <-slot.ch:
-			if a.err != nil {
-				s.logger.Error("failure of an ask never retrieved", "actor", owner.addr, "script", owner.mod.Name(), "error", a.err.Error())
-			}
-		default:
-		}
-	}
-	s.dropSlot(slot)
-}
-
 // deadLetters counts and logs messages that reached no actor. Logging is
 // rate-limited without a goroutine.
 type deadLetters struct {
@@ -238,105 +222,6 @@ func (d *deadLetters) add(to Address, why string) {
 
 // DeadLetters returns how many messages reached no actor since the system started.
 func (s *System) DeadLetters() uint64 { return s.dead.count.Load() }
-
-// replySlot is a protoactor process that receives one answer: the reply
-// address of a request or an ask.
-type replySlot struct {
-	pid      *proto.PID
-	ch       chan answer
-	deadline time.Time
-	node     string // the node of the target, when it is another one
-	got      bool
-	ans      answer
-}
-
-type answer struct {
-	msg serialize.Envelope
-	err error
-}
-
-var _ proto.Process = (*replySlot)(nil)
-
-func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
-	var a answer
-	switch m := proto.UnwrapEnvelopeMessage(message).(type) {
-	case *envelope:
-		a.msg = m.msg
-	case *replyError:
-		a.err = m.err
-	case *wire.Envelope:
-		if m.ErrorCode != 0 {
-			a.err = errorFromWire(m)
-		} else {
-			a.msg = serialize.Envelope{Body: m.Body, Buffers: m.Buffers}
-		}
-	case *proto.DeadLetterResponse:
-		a.err = fmt.Errorf("%w: %s", ErrUnknownActor, m.Target.GetAddress()+"/"+m.Target.GetId())
-		if r.node != "" {
-			// protoactor answers so both for an actor missing on the node
-			// and for a message its transport could not send.
-			a.err = fmt.Errorf("%w, or %w: %s", ErrUnknownActor, ErrNodeUnreachable, r.node)
-		}
-	default:
-		return
-	}
-	r.answer(a)
-}
-
-// answer gives the slot its answer, unless it has one already, and
-// reports whether it did.
-func (r *replySlot) answer(a answer) bool {
-	select {
-	case r.ch <- a:
-		return true
-	default: // answered already; later answers are dropped like Erlang's late replies
-		return false
-	}
-}
-
-func (r *replySlot) SendSystemMessage(*proto.PID, any) {}
-func (r *replySlot) Stop(*proto.PID)                   {}
-
-func (s *System) newSlot(timeout time.Duration) *replySlot {
-	if timeout <= 0 {
-		timeout = s.cfg.RequestTimeout
-	}
-	r := &replySlot{ch: make(chan answer, 1), deadline: time.Now().Add(timeout)}
-	r.pid, _ = s.proto.ProcessRegistry.Add(r, "reply"+s.proto.ProcessRegistry.NextId())
-	return r
-}
-
-// wait waits for the slot's answer until its deadline, ctx, or shutdown.
-func (s *System) wait(ctx context.Context, r *replySlot, to Address) (serialize.Envelope, error) {
-	if r.got {
-		return r.ans.msg, r.ans.err
-	}
-	timer := time.NewTimer(time.Until(r.deadline))
-	defer timer.Stop()
-	select {
-	case r.ans = <-r.ch:
-	case <-timer.C:
-		r.ans.err = fmt.Errorf("%w: no answer from %s", ErrTimeout, to)
-	case <-ctx.Done():
-		r.ans.err = ctx.Err()
-	case <-s.done:
-		r.ans.err = ErrShutdown
-	}
-	r.got = true
-	s.dropSlot(r)
-	return r.ans.msg, r.ans.err
-}
-
-// request sends msg to to as a request from a new reply slot and waits.
-func (s *System) request(ctx context.Context, to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
-	slot := s.newSlot(timeout)
-	s.track(slot, to)
-	if err := s.deliver(ctx, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
-		s.dropSlot(slot)
-		return serialize.Envelope{}, err
-	}
-	return s.wait(ctx, slot, to)
-}
 
 // Request sends msg to the actor at to and decodes its answer into out (a
 // pointer; *any receives maps, slices and scalars as Go values, and

@@ -144,7 +144,7 @@ func (s *System) Snapshot(opts SnapshotOptions) Snapshot {
 	slices.SortFunc(snap.Pools, func(a, b PoolSnapshot) int { return strings.Compare(a.Address.ID, b.Address.ID) })
 	for _, p := range s.Peers() {
 		state := "up"
-		if s.unreachable(p) {
+		if s.net.unreachable(p) {
 			state = "down"
 		}
 		snap.Peers = append(snap.Peers, PeerSnapshot{Node: p, State: state})

@@ -106,7 +106,7 @@ type System struct {
 	dead    deadLetters
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
-	n       *node              // nil unless Config.Node
+	net     network            // other processes: a *node with Config.Node, else embedded
 	meters  *meters            // nil unless Config.MeterProvider
 	tracer  trace.Tracer       // nil unless Config.TracerProvider
 	// baseSubscribers is how many subscribers protoactor itself keeps on
@@ -143,6 +143,7 @@ func NewSystem(cfg Config) (*System, error) {
 		// interval; keep it short so Shutdown leaves nothing behind.
 		proto.WithDeadLetterThrottleInterval(10*time.Millisecond),
 	)
+	s.net = embedded{s}
 	if cfg.Node != nil {
 		if err := s.startNode(*cfg.Node); err != nil {
 			s.proto.Shutdown()
@@ -200,6 +201,16 @@ func (s *System) Load(path string) (*Module, error) {
 	return actual.(*Module), nil
 }
 
+// loadFor loads the script at path for a child of an actor running
+// parent: from the application's root, or, for an actor a peer started
+// here, from the files that peer sent with it.
+func (s *System) loadFor(parent *Module, path string) (*Module, error) {
+	if parent.Engine() == s.engine {
+		return s.Load(path)
+	}
+	return s.net.load(parent.Engine(), path)
+}
+
 // Compile compiles a script from source under the given file name.
 func (s *System) Compile(filename string, src []byte) (*Module, error) {
 	return s.engine.Compile(filename, src)
@@ -221,6 +232,16 @@ func (s *System) local(a Address) *actorRef {
 	}
 	return nil
 }
+
+// Node returns the system's node address ("host:port"), which is the Node
+// of its actors' addresses, or "" for an embedded system.
+func (s *System) Node() string { return s.net.address() }
+
+// Peers returns the other nodes the system was configured with.
+func (s *System) Peers() []string { return s.net.peers() }
+
+// remoteNode reports whether a is on another node.
+func (s *System) remoteNode(a Address) bool { return a.Node != "" && a.Node != s.node }
 
 func (s *System) pid(a Address) *proto.PID {
 	node := a.Node
@@ -303,11 +324,11 @@ func (s *System) beginShutdown() {
 		s.shut.waiting.Store("the actors")
 		refs := s.liveActors()
 		for _, r := range refs {
-			r.cancel("system shut down")
+			r.cancel("system shut down") // all at once: children stop with their parents
 		}
 		for _, r := range refs {
 			if r.parent == nil {
-				s.proto.Root.Stop(r.pid)
+				r.stop("system shut down")
 			}
 		}
 		go s.finishShutdown(refs)
@@ -326,14 +347,13 @@ func (s *System) finishShutdown(refs []*actorRef) {
 		// Actors whose spawn raced with the beginning of the shutdown.
 		refs = s.liveActors()
 		for _, r := range refs {
-			r.cancel("system shut down")
-			s.proto.Root.Stop(r.pid)
+			r.stop("system shut down")
 		}
 	}
 	s.shut.waiting.Store("the mailboxes' goroutines")
 	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
 	s.shut.waiting.Store("the node's transport")
-	s.stopNode()
+	s.net.close()
 	s.proto.Shutdown()
 	s.meters.close()
 	s.shut.err = s.engine.Close()
