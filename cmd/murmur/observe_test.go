@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -60,7 +61,7 @@ func scrape(t *testing.T, url string) map[string]float64 {
 // what it did.
 func TestMetricsScrape(t *testing.T) {
 	const n = 250
-	p := start(t, "run", "-metrics", "127.0.0.1:0", "testdata/metered.star", strconv.Itoa(n))
+	p := start(t, "run", "-metrics", "127.0.0.1:0", "-ui", "127.0.0.1:0", "testdata/metered.star", strconv.Itoa(n))
 	p.expect(fmt.Sprintf(`^ready %d$`, n*(n-1)), 60*time.Second)
 	got := scrape(t, "http://"+served(t, p, "metrics at /metrics")+"/metrics")
 	w := `{script="metered_worker.star"}`
@@ -87,6 +88,26 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("scraped:\n%v", got)
+	}
+	// The live view's JSON, from the same process.
+	resp, err := http.Get("http://" + served(t, p, "live view") + "/api/snapshot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var view struct {
+		Actors      int    `json:"actors"`
+		DeadLetters uint64 `json:"deadLetters"`
+		Scripts     []struct {
+			Script string `json:"script"`
+			Actors int    `json:"actors"`
+		} `json:"scripts"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&view); err != nil {
+		t.Fatal(err)
+	}
+	if view.Actors != 1 || view.DeadLetters != 1 || len(view.Scripts) != 1 || view.Scripts[0].Script != "metered.star" {
+		t.Errorf("live view's snapshot = %+v, want metered.star's main alone and 1 dead letter", view)
 	}
 	p.cmd.Process.Signal(syscall.SIGINT)
 	if status := p.wait(30 * time.Second); status != 130 {
