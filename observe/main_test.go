@@ -1,3 +1,5 @@
+// Test setup: every test must leave no goroutine behind (chromedp's included).
+
 package observe_test
 
 import (
