@@ -140,11 +140,13 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := sys.Shutdown(sctx); err != nil {
+		// No deadline: stopping 100,000 actors under the race detector on a
+		// loaded machine takes tens of seconds; go test's timeout catches a hang.
+		start := time.Now()
+		if err := sys.Shutdown(context.Background()); err != nil {
 			t.Error(err)
 		}
+		t.Logf("shutdown took %v", time.Since(start).Round(time.Millisecond))
 	}()
 	view := observe.NewView(sys, observe.ViewOptions{Interval: 200 * time.Millisecond})
 	srv := httptest.NewServer(view)
