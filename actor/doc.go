@@ -122,9 +122,10 @@
 // (family.go) and start the protoactor actor, whose Started runs the
 // script's top level and init() (scriptactor.go, start). A spawn on
 // another node goes from spawnUnder through the seam (network.go) to
-// remotespawn.go, which sends the script by content hash to the node's
-// control process (node.go), where remotespawn.go's spawnForPeer calls the
-// same spawn (spawn.go).
+// remotespawn.go, which sends the script by content hash, as a wire.Spawn
+// (spawnwire.go), to the node's control process (node.go), where
+// remotespawn.go's spawnForPeer calls the same spawn (spawn.go) and
+// answers a wire.SpawnAnswer (to the reply slot, reply.go).
 //
 // A failure and its restart: scriptActor.fail (scriptactor.go) answers a
 // waiting requester (reply.go), logs and publishes the failure (events.go)

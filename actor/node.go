@@ -1,6 +1,7 @@
-// This file holds nodes: a System reachable from other processes through
-// protoactor's remote (gRPC), delivery to actors on other nodes, node loss,
-// and the control process through which peers spawn and stop actors here.
+// This file holds what makes a System a node: NodeConfig, starting
+// protoactor's remote (gRPC) with murmur's guards on peers' connections,
+// and the node's state. What it does for its actors is in nodelink.go,
+// peers' requests in control.go, its shutdown in nodestop.go.
 
 package actor
 
@@ -23,7 +24,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/murmur-go/murmur/actor/internal/wire"
-	"github.com/murmur-go/murmur/serialize"
 )
 
 // NodeConfig makes a System a node: its actors can be reached from other
@@ -206,8 +206,10 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		case *remote.EndpointTerminatedEvent:
 			return true
 		case *proto.DeadLetterEvent:
-			_, ok := e.Message.(*wire.Envelope)
-			return ok
+			switch e.Message.(type) {
+			case *wire.Envelope, *wire.Stop:
+				return true
+			}
 		}
 		return false
 	})
@@ -221,15 +223,25 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 // protoactor already.)
 func (n *node) deadLetter(e *proto.DeadLetterEvent) {
 	s := n.sys
-	w := e.Message.(*wire.Envelope)
-	if w.ErrorCode != 0 || e.PID == nil {
+	if e.PID == nil {
 		return
 	}
+	to := s.address(e.PID)
+	var env *envelope
+	switch m := e.Message.(type) {
+	case *wire.Envelope:
+		if m.ErrorCode != 0 {
+			return
+		}
+		env = fromWire(m, e.Sender)
+	case *wire.Stop:
+		env = stopLetter(Address{Node: to.Node, ID: m.GetId()}, m.GetBy(), s.cfg.Limits)
+	}
 	why := "no such actor"
-	if s.remoteNode(s.address(e.PID)) {
+	if s.remoteNode(to) {
 		why = "node unreachable"
 	}
-	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
+	s.deadLetter(to, env, why)
 }
 
 // recoverPeer serves a peer's connection. It keeps a malformed message
@@ -266,103 +278,3 @@ func refuseUnary(_ context.Context, _ any, info *grpc.UnaryServerInfo, _ grpc.Un
 
 func (n *node) address() string { return n.sys.node }
 func (n *node) peers() []string { return append([]string(nil), n.cfg.Peers...) }
-
-// sendControl sends a control request to node's control process.
-func (n *node) sendControl(node string, msg map[string]any) error {
-	body, err := n.sys.cfg.Limits.EncodeGo(msg)
-	if err != nil {
-		return err
-	}
-	return n.deliver(Address{Node: node, ID: controlID}, &envelope{msg: serialize.Envelope{Body: body}}, nil)
-}
-
-// stop asks addr's node to stop it.
-func (n *node) stop(addr Address, by string) error {
-	return n.sendControl(addr.Node, map[string]any{"op": "stop", "id": addr.ID, "by": by})
-}
-
-// control is a node's control process: peers ask it to spawn and stop
-// actors. Each request is handled on a goroutine of its own, so that a
-// compile does not hold up the connection's other messages.
-type control struct {
-	sys *System
-	n   *node
-}
-
-var _ proto.Process = (*control)(nil)
-
-func (c *control) SendUserMessage(_ *proto.PID, message any) {
-	_, msg, sender := proto.UnwrapEnvelope(message)
-	w, ok := msg.(*wire.Envelope)
-	if !ok {
-		return
-	}
-	s := c.sys
-	if s.closing.Load() {
-		s.answerError(sender, ErrShutdown)
-		return
-	}
-	started := c.n.goTracked(func() {
-		reply, err := c.n.handleControl(w, sender)
-		if err != nil {
-			s.logger.Debug("node: refused a control request", "from", senderAddress(sender), "err", err)
-			s.answerError(sender, err)
-			return
-		}
-		if reply != nil && sender != nil {
-			body, err := s.cfg.Limits.EncodeGo(reply)
-			if err != nil {
-				s.answerError(sender, err)
-				return
-			}
-			c.n.send(sender, &wire.Envelope{Body: body}, nil)
-		}
-	})
-	if !started {
-		s.answerError(sender, ErrShutdown)
-	}
-}
-
-// senderAddress is the node a message came from, as far as it says.
-func senderAddress(pid *proto.PID) string {
-	if pid == nil || pid.Address == "" {
-		return "unknown"
-	}
-	return pid.Address
-}
-
-func (c *control) SendSystemMessage(*proto.PID, any) {}
-func (c *control) Stop(*proto.PID)                   {}
-
-// handleControl runs one control request from a peer.
-func (n *node) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]any, error) {
-	s := n.sys
-	v, err := s.cfg.Limits.DecodeGo(w.Body)
-	if err != nil {
-		return nil, fmt.Errorf("control request: %w", err)
-	}
-	req, _ := v.(map[string]any)
-	switch op, _ := req["op"].(string); op {
-	case "stop":
-		id, _ := req["id"].(string)
-		by, _ := req["by"].(string)
-		_ = s.stopAddr(Address{Node: s.node, ID: id}, cmp.Or(by, "a peer")) // gone already: nothing to do
-		return nil, nil
-	case "spawn":
-		peer := "a peer"
-		if sender != nil {
-			peer = sender.Address
-		}
-		return n.spawnForPeer(req, w.Buffers, peer)
-	default:
-		return nil, fmt.Errorf("control request: unknown op %q", op)
-	}
-}
-
-// remoteTimeout is how long a remote spawn waits for the node's answer.
-func (s *System) remoteTimeout(ctx context.Context) time.Duration {
-	if d, ok := ctx.Deadline(); ok {
-		return time.Until(d)
-	}
-	return s.cfg.RequestTimeout
-}
