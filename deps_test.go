@@ -34,11 +34,14 @@ var layers = map[string][]string{
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",
-		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/observe"},
+		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/observe"},
 	// observe: metrics, traces and the live view, over actor's snapshots and events.
 	"github.com/murmur-go/murmur/observe": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "go.opentelemetry.io/otel/",
 		"github.com/prometheus/client_golang/prometheus", "github.com/prometheus/client_golang/prometheus/promhttp"},
+	// actortest runs test scripts, in go test and for murmur test.
+	"github.com/murmur-go/murmur/actortest": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/lib/files", "go.starlark.net/"},
 	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
 	"github.com/murmur-go/murmur/lib/re":               libDeps,
 	"github.com/murmur-go/murmur/lib/files":            libDeps,
@@ -54,7 +57,7 @@ var layers = map[string][]string{
 var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/internal/"}
 
 // public is what examples may import: the public API only.
-var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/interp",
 	"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"}
 
 func allowed(imp string, rules []string) bool {

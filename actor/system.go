@@ -84,6 +84,10 @@ type Config struct {
 	// nodes too (see tracing.go). Nil means no tracing, and nothing added
 	// to envelopes.
 	TracerProvider trace.TracerProvider
+	// VirtualClock, if set, is the time the system's timers run on (see
+	// VirtualClock), for tests; one clock serves one system. Nil means
+	// the wall clock.
+	VirtualClock *VirtualClock
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -155,6 +159,9 @@ func NewSystem(cfg Config) (*System, error) {
 	s.sup = &supervisor{sys: s}
 	s.guarded = s.proto.Root.WithGuardian(s.sup)
 	s.baseSubscribers = s.proto.EventStream.Length()
+	if err := s.attachClock(); err != nil {
+		return nil, err
+	}
 	if cfg.TracerProvider != nil {
 		s.tracer = cfg.TracerProvider.Tracer(tracerName)
 	}
@@ -354,6 +361,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
 	s.shut.waiting.Store("the node's transport")
 	s.net.close()
+	s.detachClock()
 	s.proto.Shutdown()
 	s.meters.close()
 	s.shut.err = s.engine.Close()

@@ -5,6 +5,7 @@
 //	murmur run [flags] app.star [args...]      run the script's main(args) as the root actor
 //	murmur node [flags]                        serve as a node other processes put actors on
 //	murmur check [-builtins a,b] file.star...  compile scripts and report errors with positions
+//	murmur test [flags] [files or folders]     run the test_ functions of *_test.star scripts
 //
 // `murmur run` resolves app.star's load() and spawn() paths inside the
 // folder that holds app.star. It prints what the scripts print, and exits
@@ -31,6 +32,13 @@
 // `murmur check` compiles with the builtins of `murmur run`; -builtins
 // declares the names a Go host adds (Config.Builtins), so that scripts
 // written for that host check too.
+//
+// `murmur test` runs the test_ functions of *_test.star scripts (the files
+// named, or those in the folders named and below, not in testdata), each in
+// a fresh system on a virtual clock, with an assert module; see package
+// actortest. Its flags are go test's -run, -v and -timeout (per test,
+// 30s by default), and -wallclock; its output and exit status are go
+// test's: 1 when a test fails, 2 on a usage or compile error.
 package main
 
 import (
@@ -70,6 +78,8 @@ Usage:
                                           -metrics host:port, -ui host:port
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
+  murmur test [flags] [files or folders]  run the test_ functions of *_test.star scripts, go test's way
+                                          (flags: -run REGEXP, -v, -timeout D, -wallclock)
   murmur help                             show this help
 
 Run 'murmur run -h' for the flags of run.
@@ -92,6 +102,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		return check(args[1:], stdout, stderr)
 	case "node":
 		return node(args[1:], stdout, stderr)
+	case "test":
+		return test(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
