@@ -165,12 +165,23 @@
 // run what the node registered under the Behavior's Name in its
 // Config.Behaviors (ErrUnknownBehavior if nothing).
 //
+// # Live code upgrade
+//
+// Reload (and ReloadChanged, which `murmur run -watch` polls) compiles a
+// script again, with the libraries whose files changed, and makes it the
+// version every spawn and restart uses. Each running actor of it switches
+// between two messages, through its mailbox (reload.go): a fresh instance
+// of the new version takes over, given the old one's globals, copied as
+// messages are, by the script's upgrade(old) (interp.Module.Upgrade). An
+// actor whose upgrade fails keeps the old version and state, and the
+// failure is returned (*UpgradeError), logged and published (UpgradeEvent).
+//
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
 // ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrQuotaExceeded, ErrNotNode, ErrNoWorker,
-// ErrUnknownBehavior,
+// ErrUnknownBehavior, ErrUpgradeFailed,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).

@@ -10,7 +10,7 @@ import (
 )
 
 // Event is one of *FailureEvent, *SupervisionEvent, *DeadLetterEvent,
-// *NodeDownEvent, *PoolWorkerReplacedEvent.
+// *NodeDownEvent, *PoolWorkerReplacedEvent, *UpgradeEvent.
 type Event interface{ event() }
 
 // FailureEvent reports a script that failed: the actor, the error (a

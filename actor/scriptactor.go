@@ -40,6 +40,8 @@ func (a *scriptActor) Receive(c proto.Context) {
 	switch m := c.Message().(type) {
 	case *runMain:
 		a.runMain(c, m)
+	case *upgradeMsg:
+		a.upgrade(c, m)
 	case *proto.Started:
 		a.start(c)
 	case *proto.ReceiveTimeout:
@@ -126,7 +128,7 @@ func (a *scriptActor) start(c proto.Context) {
 	if ref.opts.ReceiveTimeout > 0 {
 		c.SetReceiveTimeout(ref.opts.ReceiveTimeout)
 	}
-	inst, err := ref.mod.Instantiate(&a.host, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
+	inst, err := ref.sys.current(ref.mod).Instantiate(&a.host, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
 	if err == nil {
 		a.inst = inst
 		ref.inst.Store(inst)

@@ -97,6 +97,7 @@ type System struct {
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	net     network            // other processes: a *node with Config.Node, else embedded
+	reload  reloads            // the versions Reload replaced (reload.go)
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32

@@ -35,8 +35,11 @@ type Module struct {
 	name   string
 	src    []byte   // for Sources
 	loads  []string // the libraries it loads, as given to load()
-	prog   *starlark.Program
-	load   func(*starlark.Thread, string) (starlark.StringDict, error)
+	// sources holds the script's and its libraries' sources by path, as
+	// they were compiled (see Sources).
+	sources map[string][]byte
+	prog    *starlark.Program
+	load    func(*starlark.Thread, string) (starlark.StringDict, error)
 }
 
 func newModule(e *Engine, name string, src []byte, prog *starlark.Program, loads map[string]starlark.StringDict) *Module {

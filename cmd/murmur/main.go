@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	murmur run [flags] app.star [args...]      run the script's main(args) as the root actor
+//	murmur run [flags] app.star [args...]      run the script's main(args) as the root actor (-watch: reload changed scripts)
 //	murmur node [flags]                        serve as a node other processes put actors on
 //	murmur check [-builtins a,b] file.star...  compile scripts and report errors with positions
 //
@@ -59,7 +59,8 @@ const usage = `murmur runs actor scripts: every actor owns its own Starlark inte
 Usage:
   murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
                                           (flags: -cores N, -max-steps N, -timeout D, -log-level L,
-                                           -peer host:port to use other nodes, -listen host:port)
+                                           -peer host:port to use other nodes, -listen host:port,
+                                           -watch: reload changed scripts into the running actors)
   murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
@@ -100,6 +101,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pf := procFlags(fs, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
 	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
 	nf := nodeFlags(fs, "")
+	watchOn := fs.Bool("watch", false, "reload scripts and libraries whose files change, upgrading their running actors")
+	watchEvery := fs.Duration("watch-interval", 500*time.Millisecond, "how often -watch looks at the files")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
 		fs.PrintDefaults()
@@ -160,9 +163,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	status := 0
 	mod, err := sys.Load(filepath.Base(app))
+	stopWatch := func() {}
+	if err == nil && *watchOn && *watchEvery > 0 {
+		stopWatch = watch(sys, *watchEvery, stderr, &mu)
+	}
 	if err == nil {
 		err = sys.Run(ctx, mod, fs.Args()[1:])
 	}
+	stopWatch()
 	var intr interrupted
 	var se *interp.ScriptError
 	if err != nil {
