@@ -176,12 +176,23 @@
 // actor whose upgrade fails keeps the old version and state, and the
 // failure is returned (*UpgradeError), logged and published (UpgradeEvent).
 //
+// # Crash replay
+//
+// An actor that records (Config.Record, SpawnOptions.Record) keeps its
+// spawn arguments, its last messages and what its nondeterministic
+// builtins returned, through a recording interp.Host (record.go); when it
+// fails it writes them, with its script's sources, to a file in
+// Config.RecordDir, named by FailureEvent.Recording. Replay (replay.go)
+// runs a fresh instance through them offline, with a Host that answers
+// from the recording, and Recording.Reproduces tells whether it failed the
+// same way.
+//
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
 // ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrQuotaExceeded, ErrNotNode, ErrNoWorker,
-// ErrUnknownBehavior, ErrUpgradeFailed,
+// ErrUnknownBehavior, ErrUpgradeFailed, ErrReplayDiverged,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).

@@ -197,12 +197,19 @@ func (a *scriptActor) upgrade(c proto.Context, m *upgradeMsg) {
 		return
 	}
 	a.host.pc, a.host.sender, a.host.tookSender = c, nil, false
+	prev := a.rec
+	h, opts := a.instanceHost(mod) // a recording one records from the upgrade on
 	var in *interp.Instance
 	err := a.callSafely(func() (err error) {
-		in, err = mod.Upgrade(&a.host, old, ref.args, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
+		in, err = mod.Upgrade(h, old, ref.args, opts)
 		return err
 	})
+	if err == nil && a.rec != nil && in.Has("upgrade") {
+		state, _ := old.State() // it was carried: no error
+		a.rec.upgrade = recordEnvelope(state)
+	}
 	if err != nil {
+		a.rec = prev
 		uerr := &UpgradeError{Actor: ref.addr, Script: mod.Name(), Err: err}
 		ref.sys.logger.Error("upgrade failed; the actor keeps the old version", "actor", ref.addr, "script", mod.Name(), "error", err.Error())
 		ref.sys.publish(&UpgradeEvent{Actor: ref.addr, Script: mod.Name(), Err: uerr})

@@ -58,7 +58,10 @@ func (a *scriptActor) runMain(c proto.Context, m *runMain) {
 		err = fmt.Errorf("%s: %w", a.ref.mod.Name(), ErrStopped)
 	} else {
 		a.host.pc, a.host.sender = c, nil
-		err = a.callSafely(func() error { return a.inst.Main(m.args) })
+		a.recordMessage(nil)
+		if err = a.callSafely(func() error { return a.inst.Main(m.args) }); err != nil {
+			a.saveRecording(err, m.args)
+		}
 	}
 	a.ref.sys.answer(c.Sender(), answer{err: err}) // no error: main returned
 }

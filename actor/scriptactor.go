@@ -29,7 +29,8 @@ type scriptActor struct {
 	ref      *actorRef
 	inst     *interp.Instance
 	host     host
-	startErr error // a main whose top level failed: Run reports it
+	startErr error     // a main whose top level failed: Run reports it
+	rec      *recorder // what it records for crash replay (record.go); nil if it does not record
 }
 
 func (a *scriptActor) Receive(c proto.Context) {
@@ -128,7 +129,9 @@ func (a *scriptActor) start(c proto.Context) {
 	if ref.opts.ReceiveTimeout > 0 {
 		c.SetReceiveTimeout(ref.opts.ReceiveTimeout)
 	}
-	inst, err := ref.sys.current(ref.mod).Instantiate(&a.host, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
+	mod := ref.sys.current(ref.mod)
+	h, opts := a.instanceHost(mod)
+	inst, err := mod.Instantiate(h, opts)
 	if err == nil {
 		a.inst = inst
 		ref.inst.Store(inst)
@@ -159,6 +162,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	a.host.pc, a.host.sender, a.host.tookSender = c, m.sender, false
+	a.recordMessage(m)
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
@@ -234,6 +238,7 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true
 	}
+	ev.Recording = a.saveRecording(err, nil)
 	ref.sys.publish(ev)
 	a.inst = nil
 	ref.inst.Store(nil)

@@ -74,6 +74,14 @@ type Config struct {
 	// for a Behavior that gives only its Name, and what other nodes start
 	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
 	Behaviors map[string]Behavior
+	// Record, if set, makes every script actor keep its last Record
+	// messages and what its nondeterministic builtins returned, and write
+	// them to a file in RecordDir when it fails, for `murmur replay` (see
+	// Replay). Zero means no actor records unless its SpawnOptions.Record says so.
+	Record int
+	// RecordDir is the folder recordings of failed actors are written to.
+	// Empty means os.TempDir().
+	RecordDir string
 }
 
 // System is an actor system: the actors of one process, their scripts, and

@@ -44,7 +44,7 @@
 //	catch(fn, *args, **kwargs)     call fn: (value, None), or (None, error) when it fails
 //	recv(timeout=s)                in main only: the next message sent to the application's address
 //	spawn(script, *args, name=, max_steps=, strategy=, max_restarts=, within=, backoff=, escalate=,
-//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, transfer=[])
+//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, record=, transfer=[])
 //	                               a child actor running script with init(*args), on another node with node=
 //	nodes()                        the other nodes this system knows ("host:port"), for spawn(node=) and pool(nodes=)
 //	pool(script, *args, size=, routing=, key=, name=, nodes=[], and spawn's options but name=, node=, transfer=)

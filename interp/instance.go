@@ -9,9 +9,13 @@ import (
 	"reflect"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
+	startime "go.starlark.net/lib/time"
 	"go.starlark.net/starlark"
+
+	"github.com/murmur-go/murmur/lib/random"
 
 	"github.com/murmur-go/murmur/serialize"
 )
@@ -60,6 +64,12 @@ type InstanceOptions struct {
 	// Name names the Starlark thread (shown in nothing but debuggers). Empty
 	// means the module's name.
 	Name string
+	// Now, if set, is the clock the time module's now() reads (crash
+	// recording and replay). Nil means the system's clock.
+	Now func() (time.Time, error)
+	// Seed, if not zero, seeds the random module's generator, as
+	// random.seed would. Zero means a seed from the system's source.
+	Seed [2]uint64
 }
 
 // Instance is one actor's interpreter: a Starlark thread and the fresh,
@@ -103,6 +113,12 @@ func (m *Module) Instantiate(host Host, opts InstanceOptions) (*Instance, error)
 	in.thread.Load = m.load
 	in.thread.Print = printer
 	in.thread.OnMaxSteps = onMaxSteps
+	if opts.Now != nil {
+		startime.SetNow(&in.thread, opts.Now)
+	}
+	if opts.Seed != [2]uint64{} {
+		random.SetSeed(&in.thread, opts.Seed)
+	}
 	in.arm()
 	globals, err := m.prog.Init(&in.thread, m.engine.predeclared)
 	if err != nil {

@@ -88,7 +88,33 @@ var ErrNotCarried = errors.New("interp: state cannot be carried to the new versi
 // a timer, a value of a host's own type) fails the upgrade with
 // ErrNotCarried and its path, old["t"]. old is only read: on an error, it
 // runs on unchanged. Only the goroutine that uses old may call Upgrade.
+// It is old.State followed by m.Resume.
 func (m *Module) Upgrade(host Host, old *Instance, args serialize.Envelope, opts InstanceOptions) (*Instance, error) {
+	state, err := old.State()
+	return m.resume(host, state, err, args, opts)
+}
+
+// State returns what an upgrade carries of the instance: a dict of its
+// globals by name, functions and modules left out, encoded as a message.
+// A value that cannot be sent fails it with ErrNotCarried and its path.
+func (in *Instance) State() (serialize.Envelope, error) {
+	state, err := in.carried()
+	if err != nil {
+		return state, fmt.Errorf("%w: %w", ErrNotCarried, err)
+	}
+	return state, nil
+}
+
+// Resume makes an instance of m bound to host and hands it state (from
+// State) as Upgrade does: its top level runs, then upgrade(old) with state
+// decoded, or init(*args) when m defines no upgrade.
+func (m *Module) Resume(host Host, state, args serialize.Envelope, opts InstanceOptions) (*Instance, error) {
+	return m.resume(host, state, nil, args, opts)
+}
+
+// resume is Resume where stateErr, if set, is why the state could not be
+// had: it fails the upgrade only if there is an upgrade(old) to call.
+func (m *Module) resume(host Host, state serialize.Envelope, stateErr error, args serialize.Envelope, opts InstanceOptions) (*Instance, error) {
 	in, err := m.Instantiate(host, opts)
 	if err != nil {
 		return nil, err
@@ -97,9 +123,8 @@ func (m *Module) Upgrade(host Host, old *Instance, args serialize.Envelope, opts
 	if !ok {
 		return in, in.Init(args)
 	}
-	state, err := old.carried()
-	if err != nil {
-		return nil, fmt.Errorf("%s: upgrade: %w: %w", m.name, ErrNotCarried, err)
+	if stateErr != nil {
+		return nil, fmt.Errorf("%s: upgrade: %w", m.name, stateErr)
 	}
 	v, err := in.decode(state)
 	if err != nil {
