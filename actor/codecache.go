@@ -89,22 +89,21 @@ func hashOf(src []byte) string {
 // module returns the module for script in the bundle files (path -> hash)
 // that peer asked node for, compiling it if it is not cached, or the hashes
 // of the sources still missing. sent holds sources sent with the request.
-func (c *codeCache) module(s *System, peer, script string, files, sent map[string]any) (*Module, []any, error) {
+func (c *codeCache) module(s *System, peer, script string, files map[string]string, sent map[string][]byte) (*Module, []string, error) {
 	paths := slices.Sorted(maps.Keys(files))
 	var kb strings.Builder
 	kb.WriteString(script)
 	for _, p := range paths {
-		h, ok := files[p].(string)
-		if !ok {
+		h := files[p]
+		if h == "" {
 			return nil, nil, fmt.Errorf("file %s has no content hash", p)
 		}
 		kb.WriteString("\x00" + p + "\x00" + h)
 	}
 	key := kb.String()
 	got := make(map[string][]byte, len(sent))
-	for h, v := range sent {
-		src, ok := v.([]byte)
-		if !ok || hashOf(src) != h {
+	for h, src := range sent {
+		if hashOf(src) != h {
 			return nil, nil, fmt.Errorf("source %.12s… does not match its hash", h)
 		}
 		got[h] = bytes.Clone(src) // not the request's buffer, which the cache would keep whole
@@ -120,7 +119,7 @@ func (c *codeCache) module(s *System, peer, script string, files, sent map[strin
 	used := make(map[string][]byte, len(files)) // hash -> source, of the bundle's files
 	missing := make(map[string]bool)
 	for _, p := range paths {
-		h := files[p].(string)
+		h := files[p]
 		src, ok := got[h]
 		if e := c.sources[h]; !ok && e != nil {
 			src, ok = e.src, true
@@ -135,11 +134,7 @@ func (c *codeCache) module(s *System, peer, script string, files, sent map[strin
 	}
 	c.mu.Unlock()
 	if len(missing) > 0 {
-		ask := make([]any, 0, len(missing))
-		for _, h := range slices.Sorted(maps.Keys(missing)) {
-			ask = append(ask, h)
-		}
-		return nil, ask, nil
+		return nil, slices.Sorted(maps.Keys(missing)), nil
 	}
 	size := int64(len(key) + entryCost)
 	for _, src := range used {

@@ -93,7 +93,7 @@
 //
 // Each path below reads top to bottom through these files of package actor.
 //
-// A send: a script's send() (interp) calls host.Send (host.go), which
+// A send: a script's send() (interp's messaging.go) calls host.Send (host.go), which
 // hands an envelope to System.deliver (send.go): an actor of this node
 // gets it in its mailbox (package mailbox), whose goroutine runs the
 // protoactor actor, scriptActor.Receive (scriptactor.go; goActor in
@@ -122,9 +122,10 @@
 // (family.go) and start the protoactor actor, whose Started runs the
 // script's top level and init() (scriptactor.go, start). A spawn on
 // another node goes from spawnUnder through the seam (network.go) to
-// remotespawn.go, which sends the script by content hash to the node's
-// control process (node.go), where remotespawn.go's spawnForPeer calls the
-// same spawn (spawn.go).
+// remotespawn.go, which sends the script by content hash, as a wire.Spawn
+// (spawnwire.go), to the node's control process (node.go), where
+// remotespawn.go's spawnForPeer calls the same spawn (spawn.go) and
+// answers a wire.SpawnAnswer (to the reply slot, reply.go).
 //
 // A failure and its restart: scriptActor.fail (scriptactor.go) answers a
 // waiting requester (reply.go), logs and publishes the failure (events.go)

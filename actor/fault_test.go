@@ -99,6 +99,24 @@ func TestFaultInjection(t *testing.T) {
 			rec := &recorder{}
 			sys := newSystem(t, actor.Config{MaxSteps: 200_000, Limits: serialize.Limits{MaxBytes: 2048}})
 			defer sys.Subscribe(rec.record)()
+			const n = 20
+			stopped, deadTo := make(chan actor.Address, 1), make(chan actor.Address, 4*n)
+			defer sys.Subscribe(func(e actor.Event) {
+				switch e := e.(type) {
+				case *actor.SupervisionEvent:
+					if e.Action == "stopped" {
+						select {
+						case stopped <- e.Actor:
+						default: // the test fails on the count of stops
+						}
+					}
+				case *actor.DeadLetterEvent:
+					select {
+					case deadTo <- e.To:
+					default: // more than the test sends: it fails on the count
+					}
+				}
+			})()
 			ctx := context.Background()
 			tally := spawn(t, sys, "tally.star", actor.SpawnOptions{})
 			bystander := spawn(t, sys, "counter.star", actor.SpawnOptions{})
@@ -107,7 +125,6 @@ func TestFaultInjection(t *testing.T) {
 			worker := spawnKind(t, sys, cmp.Or(tt.actor, "script"), "faulty.star", opts)
 			dead := actor.Address{Node: worker.Node, ID: "nobody-home"}
 
-			const n = 20
 			for i := 0; i < n; i++ {
 				kind := "ok"
 				if i%5 == 0 {
@@ -131,15 +148,28 @@ func TestFaultInjection(t *testing.T) {
 				}
 			} else {
 				// A temporary actor stops by itself at its first failure:
-				// wait for that, rather than stopping it before it ran.
-				for {
-					if _, err := sys.Stats(worker); errors.Is(err, actor.ErrUnknownActor) {
-						break
+				// wait for that, rather than stopping it before it ran
+				// (Stop below then waits for it to be gone).
+				select {
+				case who := <-stopped:
+					if who != worker {
+						t.Fatalf("supervision stopped %v, want %v", who, worker)
 					}
-					if stopCtx.Err() != nil {
-						t.Fatal("the temporary actor did not stop after failing")
+				case <-stopCtx.Done():
+					t.Fatal("the temporary actor did not stop after failing")
+				}
+				// The messages behind the failure become dead letters as it
+				// ends, after it has left the registry (so Stop below may
+				// find it gone before they are all accounted): wait for them.
+				for got := 0; got < n-1; {
+					select {
+					case to := <-deadTo:
+						if to == worker {
+							got++
+						}
+					case <-stopCtx.Done():
+						t.Fatalf("%d of the %d messages behind the failure became dead letters", got, n-1)
 					}
-					time.Sleep(time.Millisecond)
 				}
 			}
 			if err := sys.Stop(stopCtx, worker); err != nil && !errors.Is(err, actor.ErrUnknownActor) {

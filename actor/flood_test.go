@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/murmur-go/murmur/actor"
@@ -19,7 +20,9 @@ import (
 
 // flood sends n messages to a slow consumer behind a mailbox of at most
 // bound messages and returns how many were processed, refused and dropped.
-func flood(tb testing.TB, policy mailbox.Policy, n, bound int) (processed, refused, dropped int, maxQueued int) {
+// idle waits while the consumer drains a full mailbox (Fail and Drop
+// policies refuse the final count request until it has room).
+func flood(tb testing.TB, policy mailbox.Policy, n, bound int, idle func()) (processed, refused, dropped int, maxQueued int) {
 	sys, err := actor.NewSystem(actor.Config{Root: "testdata"})
 	if err != nil {
 		tb.Fatal(err)
@@ -62,7 +65,7 @@ func flood(tb testing.TB, policy mailbox.Policy, n, bound int) (processed, refus
 		if !errors.Is(err, actor.ErrMailboxFull) {
 			tb.Fatal(err)
 		}
-		time.Sleep(time.Millisecond) // the queue is still full: let the consumer drain it
+		idle() // the queue is still full: let the consumer drain it
 	}
 	return processed, refused, int(sys.DeadLetters() - deadBefore), maxQueued
 }
@@ -71,28 +74,32 @@ func TestFlood(t *testing.T) {
 	const n, bound = 20_000, 100
 	for _, policy := range []mailbox.Policy{mailbox.Block, mailbox.Fail, mailbox.Drop} {
 		t.Run(policy.String(), func(t *testing.T) {
-			processed, refused, dropped, maxQueued := flood(t, policy, n, bound)
-			if processed+refused+dropped != n {
-				t.Errorf("processed %d + refused %d + dropped %d != %d sent", processed, refused, dropped, n)
-			}
-			if maxQueued > bound {
-				t.Errorf("queue reached %d messages, bound %d", maxQueued, bound)
-			}
-			switch policy {
-			case mailbox.Block:
-				if processed != n {
-					t.Errorf("block: processed %d of %d", processed, n)
+			// In a bubble, synctest.Wait returns once the consumer has
+			// drained its mailbox and waits for more.
+			synctest.Test(t, func(t *testing.T) {
+				processed, refused, dropped, maxQueued := flood(t, policy, n, bound, synctest.Wait)
+				if processed+refused+dropped != n {
+					t.Errorf("processed %d + refused %d + dropped %d != %d sent", processed, refused, dropped, n)
 				}
-			case mailbox.Fail:
-				if dropped != 0 {
-					t.Errorf("fail policy dropped %d", dropped)
+				if maxQueued > bound {
+					t.Errorf("queue reached %d messages, bound %d", maxQueued, bound)
 				}
-			case mailbox.Drop:
-				if refused != 0 {
-					t.Errorf("drop policy refused %d sends", refused)
+				switch policy {
+				case mailbox.Block:
+					if processed != n {
+						t.Errorf("block: processed %d of %d", processed, n)
+					}
+				case mailbox.Fail:
+					if dropped != 0 {
+						t.Errorf("fail policy dropped %d", dropped)
+					}
+				case mailbox.Drop:
+					if refused != 0 {
+						t.Errorf("drop policy refused %d sends", refused)
+					}
 				}
-			}
-			t.Logf("%v: processed %d, refused %d, dropped %d, max queued %d", policy, processed, refused, dropped, maxQueued)
+				t.Logf("%v: processed %d, refused %d, dropped %d, max queued %d", policy, processed, refused, dropped, maxQueued)
+			})
 		})
 	}
 }
@@ -130,7 +137,9 @@ func BenchmarkFlood(b *testing.B) {
 			}()
 			runtime.GC()
 			b.ResetTimer()
-			processed, refused, dropped, _ := flood(b, c.policy, b.N, c.bound)
+			// Outside a bubble nothing tells when the consumer has made
+			// room; the final count request retries after a millisecond.
+			processed, refused, dropped, _ := flood(b, c.policy, b.N, c.bound, func() { time.Sleep(time.Millisecond) })
 			b.StopTimer()
 			close(stop)
 			wg.Wait()

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/murmur-go/murmur/actor"
@@ -164,7 +165,9 @@ func TestEscalation(t *testing.T) {
 		{"go", "go", nil},
 		{"go parent, script child", "go", []any{"script"}},
 	} {
-		t.Run(tt.name, func(t *testing.T) { testEscalation(t, tt.kind, tt.args) })
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { testEscalation(t, tt.kind, tt.args) })
+		})
 	}
 }
 
@@ -182,18 +185,14 @@ func testEscalation(t *testing.T, kind string, args []any) {
 	if err := sys.Request(context.Background(), child, "crash", nil); !errors.Is(err, actor.ErrActorFailed) {
 		t.Fatal(err)
 	}
+	// In the bubble, Wait returns once the escalation has run its course:
+	// the parent restarted, its init spawned a new child, all are idle.
+	synctest.Wait()
 	var again actor.Address
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for {
-		var gen int
-		if err := sys.Request(ctx, parent, "generation", &gen); err != nil {
-			t.Fatal(err)
-		}
-		if gen == 1 {
-			break // a fresh parent instance
-		}
-		time.Sleep(time.Millisecond)
+	ctx := context.Background()
+	var gen int
+	if err := sys.Request(ctx, parent, "generation", &gen); err != nil || gen != 1 {
+		t.Fatalf("parent after the escalation: generation %d (%v), want 1: a fresh instance", gen, err)
 	}
 	if err := sys.Request(ctx, parent, "child", &again); err != nil {
 		t.Fatal(err)

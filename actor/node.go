@@ -23,7 +23,6 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/murmur-go/murmur/actor/internal/wire"
-	"github.com/murmur-go/murmur/serialize"
 )
 
 // NodeConfig makes a System a node: its actors can be reached from other
@@ -206,8 +205,10 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 		case *remote.EndpointTerminatedEvent:
 			return true
 		case *proto.DeadLetterEvent:
-			_, ok := e.Message.(*wire.Envelope)
-			return ok
+			switch e.Message.(type) {
+			case *wire.Envelope, *wire.Stop:
+				return true
+			}
 		}
 		return false
 	})
@@ -221,15 +222,25 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 // protoactor already.)
 func (n *node) deadLetter(e *proto.DeadLetterEvent) {
 	s := n.sys
-	w := e.Message.(*wire.Envelope)
-	if w.ErrorCode != 0 || e.PID == nil {
+	if e.PID == nil {
 		return
 	}
+	to := s.address(e.PID)
+	var env *envelope
+	switch m := e.Message.(type) {
+	case *wire.Envelope:
+		if m.ErrorCode != 0 {
+			return
+		}
+		env = fromWire(m, e.Sender)
+	case *wire.Stop:
+		env = stopLetter(Address{Node: to.Node, ID: m.GetId()}, m.GetBy(), s.cfg.Limits)
+	}
 	why := "no such actor"
-	if s.remoteNode(s.address(e.PID)) {
+	if s.remoteNode(to) {
 		why = "node unreachable"
 	}
-	s.deadLetter(s.address(e.PID), fromWire(w, e.Sender), why)
+	s.deadLetter(to, env, why)
 }
 
 // recoverPeer serves a peer's connection. It keeps a malformed message
@@ -267,20 +278,6 @@ func refuseUnary(_ context.Context, _ any, info *grpc.UnaryServerInfo, _ grpc.Un
 func (n *node) address() string { return n.sys.node }
 func (n *node) peers() []string { return append([]string(nil), n.cfg.Peers...) }
 
-// sendControl sends a control request to node's control process.
-func (n *node) sendControl(node string, msg map[string]any) error {
-	body, err := n.sys.cfg.Limits.EncodeGo(msg)
-	if err != nil {
-		return err
-	}
-	return n.deliver(Address{Node: node, ID: controlID}, &envelope{msg: serialize.Envelope{Body: body}}, nil)
-}
-
-// stop asks addr's node to stop it.
-func (n *node) stop(addr Address, by string) error {
-	return n.sendControl(addr.Node, map[string]any{"op": "stop", "id": addr.ID, "by": by})
-}
-
 // control is a node's control process: peers ask it to spawn and stop
 // actors. Each request is handled on a goroutine of its own, so that a
 // compile does not hold up the connection's other messages.
@@ -293,29 +290,20 @@ var _ proto.Process = (*control)(nil)
 
 func (c *control) SendUserMessage(_ *proto.PID, message any) {
 	_, msg, sender := proto.UnwrapEnvelope(message)
-	w, ok := msg.(*wire.Envelope)
-	if !ok {
-		return
-	}
 	s := c.sys
 	if s.closing.Load() {
 		s.answerError(sender, ErrShutdown)
 		return
 	}
 	started := c.n.goTracked(func() {
-		reply, err := c.n.handleControl(w, sender)
+		reply, err := c.n.handleControl(msg, sender)
 		if err != nil {
 			s.logger.Debug("node: refused a control request", "from", senderAddress(sender), "err", err)
 			s.answerError(sender, err)
 			return
 		}
 		if reply != nil && sender != nil {
-			body, err := s.cfg.Limits.EncodeGo(reply)
-			if err != nil {
-				s.answerError(sender, err)
-				return
-			}
-			c.n.send(sender, &wire.Envelope{Body: body}, nil)
+			c.n.send(sender, reply, nil)
 		}
 	})
 	if !started {
@@ -334,28 +322,21 @@ func senderAddress(pid *proto.PID) string {
 func (c *control) SendSystemMessage(*proto.PID, any) {}
 func (c *control) Stop(*proto.PID)                   {}
 
-// handleControl runs one control request from a peer.
-func (n *node) handleControl(w *wire.Envelope, sender *proto.PID) (map[string]any, error) {
+// handleControl runs one control request from a peer (see spawnwire.go).
+func (n *node) handleControl(msg any, sender *proto.PID) (*wire.SpawnAnswer, error) {
 	s := n.sys
-	v, err := s.cfg.Limits.DecodeGo(w.Body)
-	if err != nil {
-		return nil, fmt.Errorf("control request: %w", err)
-	}
-	req, _ := v.(map[string]any)
-	switch op, _ := req["op"].(string); op {
-	case "stop":
-		id, _ := req["id"].(string)
-		by, _ := req["by"].(string)
-		_ = s.stopAddr(Address{Node: s.node, ID: id}, cmp.Or(by, "a peer")) // gone already: nothing to do
+	switch m := msg.(type) {
+	case *wire.Stop:
+		_ = s.stopAddr(Address{Node: s.node, ID: m.GetId()}, cmp.Or(m.GetBy(), "a peer")) // gone already: nothing to do
 		return nil, nil
-	case "spawn":
+	case *wire.Spawn:
 		peer := "a peer"
 		if sender != nil {
 			peer = sender.Address
 		}
-		return n.spawnForPeer(req, w.Buffers, peer)
+		return n.spawnForPeer(m, peer)
 	default:
-		return nil, fmt.Errorf("control request: unknown op %q", op)
+		return nil, fmt.Errorf("control request: unknown message %T", msg)
 	}
 }
 

@@ -30,19 +30,16 @@ var goNodeScripts = func() fstest.MapFS {
 		panic(err)
 	}
 	fs["gopmap.star"] = &fstest.MapFile{Data: src}
-	fs["watcher.star"] = &fstest.MapFile{Data: []byte(`
-state = {}
+	fs["watcher.star"] = &fstest.MapFile{Data: []byte(noticeScript + `
 def receive(msg):
-    if msg.get("event") == "terminated":
-        state["notice"] = msg
-    elif msg["op"] == "watch":
+    if noticed(msg):
+        return
+    if msg["op"] == "watch":
         watch(msg["to"])
         reply(None)
     elif msg["op"] == "stop":
         stop(msg["to"])
         reply(None)
-    elif msg["op"] == "notice":
-        reply(state.get("notice"))
 `)}
 	return fs
 }()
@@ -100,18 +97,12 @@ func TestNodeGoActorServesScripts(t *testing.T) {
 	}
 	deadline, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	for {
-		var notice map[string]any
-		if err := b.Request(deadline, watcher, map[string]any{"op": "notice"}, &notice); err != nil {
-			t.Fatal(err)
-		}
-		if notice != nil {
-			if notice["who"] != gA || notice["reason"] != "stopped" {
-				t.Errorf("notice %v", notice)
-			}
-			break
-		}
-		time.Sleep(time.Millisecond)
+	var notice map[string]any
+	if err := b.Request(deadline, watcher, map[string]any{"op": "notice"}, &notice); err != nil {
+		t.Fatal(err)
+	}
+	if notice["who"] != gA || notice["reason"] != "stopped" {
+		t.Errorf("notice %v", notice)
 	}
 }
 

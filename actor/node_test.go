@@ -55,7 +55,8 @@ def tag(pid):
     return "echo@" + pid.node
 `)},
 	// hold answers n with n*10, except on the node it is told to hold on,
-	// where it keeps every request unanswered.
+	// where it keeps every request unanswered, and calls holding() (a
+	// builtin the test gives).
 	"hold.star": {Data: []byte(`
 state = {}
 held = []
@@ -64,6 +65,7 @@ def init(node):
 def receive(n):
     if self().node == state["hold"]:
         held.append(sender())
+        holding()
         return
     reply(n * 10)
 `)},
@@ -87,12 +89,10 @@ def receive(msg):
 	// mute answers nothing.
 	"mute.star": {Data: []byte("def receive(msg):\n    pass\n")},
 	// parent spawns a child on a node, watches it, stops it, and reports
-	// the termination notice.
-	"parent.star": {Data: []byte(`
-state = {}
+	// the termination notice (noticeScript).
+	"parent.star": {Data: []byte(noticeScript + `
 def receive(msg):
-    if msg.get("event") == "terminated":
-        state["notice"] = msg
+    if noticed(msg):
         return
     if msg["op"] == "spawn":
         kid = spawn("echo.star", node = msg["node"])
@@ -102,8 +102,6 @@ def receive(msg):
     elif msg["op"] == "stop":
         stop(state["kid"])
         reply(None)
-    elif msg["op"] == "notice":
-        reply(state.get("notice"))
     elif msg["op"] == "nodes":
         reply(nodes())
 `)},
@@ -150,13 +148,11 @@ func TestNodeMessagingBothWays(t *testing.T) {
 
 	// A message to a missing actor of another node is a dead letter there.
 	before := b.DeadLetters()
+	waitDead := deadLetterCounter(t, b)
 	if err := a.Send(ctx, actor.Address{Node: b.Node(), ID: "nobody"}, "lost?"); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for b.DeadLetters() == before && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitDead(1)
 	if b.DeadLetters() != before+1 {
 		t.Fatalf("dead letters on %s: %d, want %d", b.Node(), b.DeadLetters(), before+1)
 	}
@@ -218,12 +214,8 @@ func TestNodeRemoteSpawnWatchStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	var notice map[string]any
-	deadline := time.Now().Add(5 * time.Second)
-	for notice == nil && time.Now().Before(deadline) {
-		if err := a2.Request(ctx, parent, map[string]any{"op": "notice"}, &notice); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(10 * time.Millisecond)
+	if err := a2.Request(ctx, parent, map[string]any{"op": "notice"}, &notice); err != nil {
+		t.Fatal(err)
 	}
 	if notice == nil || notice["reason"] != "stopped" || notice["who"].(actor.Address).Node != b.Node() {
 		t.Fatalf("termination notice %v", notice)
@@ -281,6 +273,11 @@ func TestNodeLossFailsRequests(t *testing.T) {
 	// one took the same name).
 	b2 := newSystem(t, actor.Config{FS: nodeScripts, Node: &actor.NodeConfig{Listen: b.Node()}})
 	spawn(t, b2, "echo.star", actor.SpawnOptions{Name: "echo"})
+	// This sleep stays: the quarantine (2s, actor's quarantine) ends by the
+	// clock, at the first message after it, and nothing marks its end; a
+	// request before then fails at once without trying. synctest cannot
+	// stand in: the nodes talk through real sockets, which a bubble's
+	// clock does not wait for.
 	time.Sleep(2100 * time.Millisecond)
 	if err := a.Request(ctx, echo, 2, nil); err != nil {
 		t.Fatalf("request to the node started again: %v", err)
@@ -365,19 +362,18 @@ func TestNodeGuestsStopWithTheirParentsNode(t *testing.T) {
 	if err := a.Request(ctx, kid, 1, nil); err != nil { // b now has a connection back to a
 		t.Fatal(err)
 	}
+	watcher := watch(t, b, kid)
 	if err := a.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		_, err := b.Stats(kid)
-		if errors.Is(err, actor.ErrUnknownActor) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%v still runs on %s after its parent's node shut down", kid, b.Node())
-		}
-		time.Sleep(10 * time.Millisecond)
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var notice map[string]any
+	if err := b.Request(wctx, watcher, map[string]any{"op": "notice"}, &notice); err != nil {
+		t.Fatalf("%v still runs on %s after its parent's node shut down: %v", kid, b.Node(), err)
+	}
+	if _, err := b.Stats(kid); !errors.Is(err, actor.ErrUnknownActor) {
+		t.Fatalf("%v stopped (%v) but is still known to %s: %v", kid, notice, b.Node(), err)
 	}
 }
 
@@ -526,6 +522,7 @@ def receive(msg):
 		Builtins: starlark.StringDict{"gate": gate},
 	})
 	a := newNode(t, actor.NodeConfig{})
+	waitDead := deadLetterCounter(t, b)
 	slow := spawn(t, b, "slow.star", actor.SpawnOptions{Mailbox: mailbox.Config{MaxMessages: 2}})
 	if err := a.Send(ctx, slow, "first"); err != nil {
 		t.Fatal(err)
@@ -541,19 +538,15 @@ def receive(msg):
 	if !errors.Is(err, actor.ErrMailboxFull) {
 		t.Errorf("request to the full mailbox of another node: %v", err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for b.DeadLetters() < n-2 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitDead(n - 2)
 	if got := b.DeadLetters(); got != n-2 {
 		t.Errorf("dead letters %d, want %d", got, n-2)
 	}
 	close(release)
-	for st, _ := b.Stats(slow); st.Queued > 0 && time.Now().Before(deadline); st, _ = b.Stats(slow) {
-		time.Sleep(time.Millisecond) // the two queued messages drain
-	}
+	// Asked on b, the count waits for room behind the two queued messages
+	// (a blocking mailbox makes local senders wait; only peers are refused).
 	var count int
-	if err := a.Request(ctx, slow, "count", &count); err != nil || count != 3 {
+	if err := b.Request(ctx, slow, "count", &count); err != nil || count != 3 {
 		t.Fatalf("processed %d (%v), want the first message and the 2 that fit", count, err)
 	}
 	st, _ := b.Stats(slow)
@@ -585,10 +578,7 @@ def receive(msg):
 	if err := a.Request(ctx, p.Address(), "count", nil); !errors.Is(err, actor.ErrMailboxFull) {
 		t.Errorf("request through a pool to a full worker: %v", err)
 	}
-	deadline = time.Now().Add(5 * time.Second)
-	for b.DeadLetters() < before+n-1 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitDead(n - 2 + n - 1)
 	if got := b.DeadLetters() - before; got != n-1 {
 		t.Errorf("dead letters through the pool %d, want %d", got, n-1)
 	}
@@ -600,8 +590,20 @@ def receive(msg):
 // item runs again there, so the map completes.
 func TestNodePoolReplacesLostWorkers(t *testing.T) {
 	ctx := context.Background()
-	a := newNode(t, actor.NodeConfig{})
-	b := newSystem(t, actor.Config{FS: fstest.MapFS{}, Node: &actor.NodeConfig{AllowRemoteSpawn: true}})
+	holds := make(chan struct{}, 8)
+	builtin := func(ch chan struct{}) starlark.StringDict {
+		return starlark.StringDict{"holding": starlark.NewBuiltin("holding",
+			func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+				return starlark.None, nil
+			})}
+	}
+	a := newSystem(t, actor.Config{FS: nodeScripts, Node: &actor.NodeConfig{}, RequestTimeout: 10 * time.Second,
+		Builtins: builtin(make(chan struct{}, 8))})
+	b := newSystem(t, actor.Config{FS: fstest.MapFS{}, Node: &actor.NodeConfig{AllowRemoteSpawn: true}, Builtins: builtin(holds)})
 	mod, err := a.Load("hold.star")
 	if err != nil {
 		t.Fatal(err)
@@ -625,9 +627,10 @@ func TestNodePoolReplacesLostWorkers(t *testing.T) {
 		got, err := p.Map(ctx, items)
 		done <- result{got, err}
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for st, _ := b.Stats(onB); st.Processed == 0 && time.Now().Before(deadline); st, _ = b.Stats(onB) {
-		time.Sleep(time.Millisecond) // b's worker holds an item
+	select {
+	case <-holds: // b's worker holds an item
+	case <-time.After(5 * time.Second):
+		t.Fatal("b's worker got no item in 5s")
 	}
 	if err := b.Shutdown(ctx); err != nil {
 		t.Fatal(err)

@@ -120,7 +120,7 @@ func (n *node) lost(node string) {
 // spawn starts an actor on another node (see remotespawn.go).
 func (n *node) spawn(ctx context.Context, parent *actorRef, node string, mod *Module, args serialize.Envelope,
 	opts SpawnOptions) (Address, error) {
-	return n.sys.spawnRemote(ctx, parent, node, mod, args, opts)
+	return n.spawnRemote(ctx, parent, node, mod, args, opts)
 }
 
 // load compiles path for an actor running code a peer sent, from the

@@ -8,9 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
-	"github.com/murmur-go/murmur/mailbox"
+	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/serialize"
 )
 
@@ -24,78 +23,49 @@ var ErrQuotaExceeded = kind("quota", "actor: remote spawn over quota")
 // libraries, and the sources it does not have yet. For a Go actor
 // (opts.gob), mod is nil and the node is sent the behaviour's name only:
 // it runs the one registered under that name in its Config.Behaviors.
-func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
+func (n *node) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
 	args serialize.Envelope, opts SpawnOptions) (Address, error) {
 	what := opts.codeName(mod)
-	req := map[string]any{
-		"op": "spawn", "args": args.Body,
-		"name": opts.Name, "max_steps": opts.MaxSteps,
-		"strategy": int64(opts.Supervision.Strategy), "max_restarts": opts.Supervision.MaxRestarts,
-		"within": int64(opts.Supervision.Within), "backoff": int64(opts.Supervision.Backoff),
-		"escalate":        opts.Supervision.Escalate,
-		"receive_timeout": int64(opts.ReceiveTimeout), "message_timeout": int64(opts.MessageTimeout),
-		"mailbox_size": opts.Mailbox.MaxMessages, "mailbox_bytes": opts.Mailbox.MaxBytes,
-		"mailbox_policy": int64(opts.Mailbox.Policy),
-	}
-	byHash := map[string][]byte{}
-	if opts.gob != nil {
-		req["behavior"] = what
-	} else {
-		sources := mod.Sources()
-		files := make(map[string]any, len(sources))
-		for path, src := range sources {
-			h := hashOf(src)
-			files[path] = h
-			byHash[h] = src
-		}
-		req["script"], req["files"] = what, files
-	}
-	if parent != nil {
-		req["parent"] = parent.addr
-	}
-	to := Address{Node: node, ID: controlID}
+	req, byHash := spawnToWire(parent, what, mod, args, opts)
 	// The node asks for the sources it lacks, once; asked again (its cache
 	// dropped some meanwhile), this sends them all.
 	for attempt := 0; attempt < 3; attempt++ {
-		body, err := s.cfg.Limits.EncodeGo(req)
+		ans, err := n.requestControl(ctx, node, req)
 		if err != nil {
 			return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, err)
 		}
-		ans, err := s.request(ctx, to, serialize.Envelope{Body: body, Buffers: args.Buffers}, s.remoteTimeout(ctx))
-		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: %w", what, node, err)
-		}
-		v, err := s.cfg.Limits.DecodeGo(ans.Body)
-		if err != nil {
-			return Address{}, fmt.Errorf("spawn %s on %s: answer: %w", what, node, err)
-		}
-		m, _ := v.(map[string]any)
-		if addr, ok := m["address"].(Address); ok {
+		if addr, ok := addressFromWire(ans.GetAddress()); ok {
 			if parent != nil && !parent.adoptRemote(addr) {
-				_ = s.net.stop(addr, parent.addr.String())
+				_ = n.stop(addr, parent.addr.String())
 				return Address{}, fmt.Errorf("%w: %s is stopping", ErrStopped, parent.addr)
 			}
 			return addr, nil
 		}
-		missing, ok := m["missing"].([]any)
-		if !ok {
-			return Address{}, fmt.Errorf("spawn %s on %s: unexpected answer %v", what, node, v)
+		if len(ans.GetMissing()) == 0 {
+			return Address{}, fmt.Errorf("spawn %s on %s: the node answered neither an address nor missing sources", what, node)
 		}
-		send := make(map[string]any, len(missing))
-		for _, h := range missing {
-			hs, _ := h.(string)
-			src, ok := byHash[hs]
+		// A new request: the transport may still be marshalling the last.
+		req = &wire.Spawn{Script: req.Script, Files: req.Files, Behavior: req.Behavior,
+			Parent: req.Parent, Args: req.Args, Options: req.Options}
+		send := make(map[string]bool, len(byHash))
+		for _, h := range ans.GetMissing() {
+			src, ok := byHash[h]
 			if !ok {
-				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", what, node, hs)
+				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", what, node, h)
 			}
-			send[hs] = src
+			if !send[h] {
+				send[h] = true
+				req.Sources = append(req.Sources, &wire.Source{Hash: h, Source: src})
+			}
 		}
 		if attempt > 0 {
 			for h, src := range byHash {
-				send[h] = src
+				if !send[h] {
+					send[h] = true
+					req.Sources = append(req.Sources, &wire.Source{Hash: h, Source: src})
+				}
 			}
 		}
-		req["sources"] = send
 	}
 	return Address{}, fmt.Errorf("spawn %s on %s: the node kept asking for sources", what, node)
 }
@@ -103,11 +73,11 @@ func (s *System) spawnRemote(ctx context.Context, parent *actorRef, node string,
 // spawnForPeer handles a peer's spawn request: of a script it sent, or of
 // a Go behaviour registered here (Config.Behaviors), which runs no code
 // from the peer and so needs no AllowRemoteSpawn.
-func (n *node) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (map[string]any, error) {
+func (n *node) spawnForPeer(req *wire.Spawn, peer string) (*wire.SpawnAnswer, error) {
 	s := n.sys
-	opts := peerSpawnOptions(req, peer)
+	opts := spawnOptionsFromWire(req.GetOptions(), peer)
 	var mod *Module
-	if name, ok := req["behavior"].(string); ok {
+	if name := req.GetBehavior(); name != "" {
 		b, ok := s.cfg.Behaviors[name]
 		if !ok {
 			return nil, fmt.Errorf("%w: node %s has no Go behaviour named %q in its Config.Behaviors (%s asked to spawn it)",
@@ -121,13 +91,13 @@ func (n *node) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (
 			return nil, err
 		}
 		if len(missing) > 0 {
-			return map[string]any{"missing": missing}, nil
+			return &wire.SpawnAnswer{Missing: missing}, nil
 		}
 		mod = m
 	}
 	var args serialize.Envelope
-	if b, ok := req["args"].([]byte); ok && len(b) > 0 {
-		args = serialize.Envelope{Body: b, Buffers: buffers}
+	if a := req.GetArgs(); len(a.GetBody()) > 0 {
+		args = serialize.Envelope{Body: a.Body, Buffers: a.Buffers}
 	}
 	addr, err := s.spawn(nil, mod, args, opts, false)
 	if err != nil {
@@ -146,27 +116,36 @@ func (n *node) spawnForPeer(req map[string]any, buffers [][]byte, peer string) (
 		}
 	}
 	n.mu.Unlock()
-	return map[string]any{"address": addr}, nil
+	return &wire.SpawnAnswer{Address: &wire.Address{Node: addr.Node, Id: addr.ID}}, nil
 }
 
 // peerModule returns the script of a peer's spawn request, compiled from
 // the sources the node has, or the hashes of those it lacks.
-func (n *node) peerModule(req map[string]any, peer string) (*Module, []any, error) {
+func (n *node) peerModule(req *wire.Spawn, peer string) (*Module, []string, error) {
 	s := n.sys
-	script, _ := req["script"].(string)
+	script := req.GetScript()
 	if !n.cfg.AllowRemoteSpawn {
 		return nil, nil, fmt.Errorf("%w: node %s does not run code sent by peers (%s asked to spawn %s); "+
 			"start it with --allow-remote-spawn (NodeConfig.AllowRemoteSpawn) to allow it",
 			ErrRemoteSpawnRefused, s.node, peer, script)
 	}
-	files, _ := req["files"].(map[string]any)
-	if script == "" || files == nil {
+	if script == "" || len(req.GetFiles()) == 0 {
 		return nil, nil, fmt.Errorf("spawn request from %s: no script or files", peer)
+	}
+	files := make(map[string]string, len(req.Files))
+	for _, f := range req.Files {
+		if _, dup := files[f.GetPath()]; dup {
+			return nil, nil, fmt.Errorf("spawn request from %s: file %s listed twice", peer, f.GetPath())
+		}
+		files[f.GetPath()] = f.GetHash()
 	}
 	if _, ok := files[script]; !ok {
 		return nil, nil, fmt.Errorf("spawn request from %s: the files do not include %s", peer, script)
 	}
-	sent, _ := req["sources"].(map[string]any)
+	sent := make(map[string][]byte, len(req.GetSources()))
+	for _, src := range req.GetSources() {
+		sent[src.GetHash()] = src.GetSource()
+	}
 	mod, missing, err := n.code.module(s, peer, script, files, sent)
 	if errors.Is(err, ErrQuotaExceeded) {
 		return nil, nil, err // it says what and for whom
@@ -175,24 +154,6 @@ func (n *node) peerModule(req map[string]any, peer string) (*Module, []any, erro
 		return nil, nil, fmt.Errorf("spawn %s for %s: %w", script, peer, err)
 	}
 	return mod, missing, nil
-}
-
-// peerSpawnOptions returns the options of a peer's spawn request.
-func peerSpawnOptions(req map[string]any, peer string) SpawnOptions {
-	return SpawnOptions{
-		peer:     peer,
-		Name:     str(req["name"]),
-		MaxSteps: uint64(num(req["max_steps"])),
-		Supervision: Supervision{
-			Strategy: Strategy(num(req["strategy"])), MaxRestarts: int(num(req["max_restarts"])),
-			Within: time.Duration(num(req["within"])), Backoff: time.Duration(num(req["backoff"])),
-			Escalate: req["escalate"] == true,
-		},
-		ReceiveTimeout: time.Duration(num(req["receive_timeout"])),
-		MessageTimeout: time.Duration(num(req["message_timeout"])),
-		Mailbox: mailbox.Config{MaxMessages: int(num(req["mailbox_size"])),
-			MaxBytes: num(req["mailbox_bytes"]), Policy: mailbox.Policy(num(req["mailbox_policy"]))},
-	}
 }
 
 // Defaults of NodeConfig's actor quotas.
@@ -276,19 +237,4 @@ func (nc *NodeConfig) checkQuotas() error {
 		}
 	}
 	return nil
-}
-
-func str(v any) string { s, _ := v.(string); return s }
-
-// num reads an integer DecodeGo produced.
-func num(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case uint64:
-		return int64(n)
-	case int:
-		return int64(n)
-	}
-	return 0
 }

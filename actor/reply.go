@@ -34,8 +34,9 @@ type replySlot struct {
 
 // answer is what a reply slot receives: a message or an error.
 type answer struct {
-	msg serialize.Envelope
-	err error
+	msg     serialize.Envelope
+	err     error
+	spawned *wire.SpawnAnswer // the answer of a node's control process to a spawn
 }
 
 var _ proto.Process = (*replySlot)(nil)
@@ -105,6 +106,8 @@ func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
 		a.msg = m.msg
 	case *replyError:
 		a.err = m.err
+	case *wire.SpawnAnswer:
+		a.spawned = m
 	case *wire.Envelope:
 		if m.ErrorCode != 0 {
 			a.err = errorFromWire(m)

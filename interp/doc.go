@@ -67,7 +67,7 @@
 // receive(msg) per message, stopping() when it stops, main(args) for an
 // application.
 //
-// plus the modules of murmur's lib folder (re, hashlib, base64, csv and
+// Scripts also see the modules of murmur's lib folder (re, hashlib, base64, csv and
 // random, whose generator lives in each instance's thread), Starlark's
 // json and math modules, time when [Options.Clock] grants a clock, and the
 // Python builtins Starlark lacks or narrows, with Python 3's semantics:
@@ -101,7 +101,7 @@
 //
 //	eng, err := interp.NewEngine(interp.Options{Root: "app"})
 //	mod, err := eng.Load("counter.star")
-//	inst, err := mod.Instantiate(host) // runs the top level with fresh globals
-//	err = inst.Init(args)              // init(*args), if the script defines it
-//	err = inst.Receive(body)           // receive(msg) for one msgpack message
+//	inst, err := mod.Instantiate(host, interp.InstanceOptions{}) // runs the top level with fresh globals
+//	err = inst.Init(args)   // init(*args), if the script defines it; args a serialize.Envelope
+//	err = inst.Receive(msg) // receive(msg) for one message, a serialize.Envelope
 package interp

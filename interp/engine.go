@@ -82,7 +82,8 @@ type library struct {
 	loading bool
 }
 
-// NewEngine returns an Engine for the application rooted at opts.Root.
+// NewEngine returns an Engine for the application rooted at opts.Root, or
+// read from opts.FS when it is set.
 func NewEngine(opts Options) (*Engine, error) {
 	e := &Engine{opts: opts, libs: make(map[string]*library)}
 	switch {
@@ -148,7 +149,7 @@ func (e *Engine) makePredeclared() starlark.StringDict {
 	return d
 }
 
-// Predeclared reports whether name is predeclared for every script.
+// isPredeclared reports whether name is predeclared for every script.
 func (e *Engine) isPredeclared(name string) bool {
 	_, ok := e.predeclared[name]
 	return ok

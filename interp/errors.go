@@ -75,7 +75,8 @@ type Frame struct {
 // ScriptError is a run-time failure of a script: fail(), a type error, a
 // step limit, a cancelled run, or an error from a builtin (a request that
 // timed out, a value that cannot be sent). It unwraps to the builtin's error,
-// so errors.Is works through it.
+// or to ErrStepLimit or ErrCancelled when the instance's own cancellation
+// ended the call, so errors.Is works through it.
 type ScriptError struct {
 	Script    string  // the module's file name
 	Func      string  // the entry point that was running: "receive", "init", "main", "<toplevel>"

@@ -97,15 +97,17 @@ func builtinCatch(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 }
 
 // ending reports whether err ends the actor rather than a call: this
-// thread cancelled (the step limit, Stop, Shutdown, message_timeout), or a
-// host error that says this actor is being stopped (one wrapping
-// ErrCancelled outside any other script's failure).
+// thread cancelled by its instance (the step limit, Stop, Shutdown,
+// message_timeout), or a host error that says this actor is being stopped
+// (one wrapping ErrCancelled outside any other script's failure). A
+// library's thread cancelled by its step limit needs no check: a cancelled
+// thread fails again at its next step.
 func ending(thread *starlark.Thread, err error) bool {
-	if isCancelled(err) || ownCancel(err) {
+	if ownCancel(err) {
 		return true
 	}
 	in := threadInstance(thread)
-	return in != nil && (in.halted.Load() || in.overrun.Load())
+	return in != nil && in.cancellation() != nil
 }
 
 // ownCancel is errors.Is(err, ErrCancelled) that does not look inside a

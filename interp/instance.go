@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -90,8 +89,10 @@ type Instance struct {
 	fn                            *starlark.Function  // a function of this module, for Globals
 	globals                       starlark.StringDict // kept only when the module defines no function
 	maxSteps                      uint64
-	overrun                       atomic.Bool // set when the step limit cancelled the thread
-	halted                        atomic.Bool // set by Cancel, cleared by Uncancel
+	// Starlark reports a cancelled thread by an error message alone, so the
+	// instance records itself why it cancelled its thread, before doing so.
+	overrun atomic.Bool // set when the step limit cancelled the thread
+	halted  atomic.Bool // set by Cancel, cleared by Uncancel
 	// arg holds receive's argument during a call, so that a message needs
 	// no new argument tuple: a Starlark function copies its arguments on
 	// entry and never keeps the tuple.
@@ -314,19 +315,26 @@ func (in *Instance) Call(entry string, f starlark.Callable, args starlark.Tuple)
 	return nil
 }
 
+// scriptError makes err, the failure of entry, a *ScriptError. A failure
+// while the instance had cancelled its thread wraps ErrStepLimit or
+// ErrCancelled, unless it already matches it (a host error that says the
+// actor is ending, which keeps its own chain).
 func (in *Instance) scriptError(entry string, err error) error {
 	se := newScriptError(in.mod.name, entry, err)
-	if isCancelled(err) {
-		if in.overrun.Load() {
-			se.err = ErrStepLimit
-		} else {
-			se.err = ErrCancelled
-		}
+	if why := in.cancellation(); why != nil && !errors.Is(se.err, why) {
+		se.err = why
 	}
 	return se
 }
 
-func isCancelled(err error) bool {
-	var ee *starlark.EvalError
-	return errors.As(err, &ee) && strings.HasPrefix(ee.Msg, "Starlark computation cancelled")
+// cancellation returns why the instance cancelled its thread: ErrStepLimit
+// when the step limit did, ErrCancelled when Cancel did, nil when neither.
+func (in *Instance) cancellation() error {
+	switch {
+	case in.overrun.Load():
+		return ErrStepLimit
+	case in.halted.Load():
+		return ErrCancelled
+	}
+	return nil
 }

@@ -284,8 +284,8 @@ func (r *reader) enter(off int) error {
 }
 
 // payload restricts the reader to an ext payload of n bytes starting at
-// r.pos; done checks that the payload was read exactly and lifts the
-// restriction.
+// r.pos and returns the end to restore: done(saved, what) then checks that
+// the payload was read exactly and lifts the restriction.
 func (r *reader) payload(n int) (saved int) {
 	saved, r.end = r.end, r.pos+n
 	return saved

@@ -120,7 +120,11 @@ type ExtTransferable interface {
 // and lib/array's array are Movable.
 type Movable interface {
 	Transferable
+	// Detach gives the value's memory away and returns it; every later
+	// use of the value fails with an error naming to, where it went.
 	Detach(to string) ([]byte, error)
+	// Attach gives the value back data, the memory a Detach returned,
+	// when the send failed.
 	Attach(data []byte)
 }
 

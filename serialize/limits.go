@@ -90,7 +90,9 @@ func (l Limits) DecodeStarlark(data []byte) (starlark.Value, error) {
 }
 
 // DecodeStarlarkArray decodes a message that must be an array, returning its
-// elements (decoded as by DecodeStarlark) as a tuple, e.g. for init(*args).
+// elements (decoded as by DecodeStarlark) as a tuple: interp's Instance.Init
+// decodes spawn arguments with it into init(*args), without the list that
+// DecodeStarlark would build first.
 func (l Limits) DecodeStarlarkArray(data []byte) (starlark.Tuple, error) {
 	var r reader
 	if err := l.start(&r, data); err != nil {

@@ -10,13 +10,18 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// Envelope is one message on its way between actors: the msgpack Body, and
-// the memory of the buffers moved by transfer, which ExtBuffer slots in the
-// Body index. Inside one process the Buffers travel without a copy; across
-// processes they are copied.
+// Envelope is one encoded value, the payload of a message: the msgpack
+// Body, and the memory of the buffers moved by transfer, which ExtBuffer
+// slots in the Body index: the two results of EncodeStarlarkTransfer, the
+// two inputs of DecodeStarlarkTransfer and DecodeGoTransfer. interp.Host
+// passes one for every message, request, answer and spawn argument list. It
+// says nothing of sender or destination: the actor layer puts it inside
+// envelopes of its own for that. Inside one process the Buffers travel
+// without a copy; across processes they are copied. A zero Envelope holds
+// no value: interp's Init reads it as no arguments.
 type Envelope struct {
-	Body    []byte
-	Buffers [][]byte
+	Body    []byte   // the msgpack message
+	Buffers [][]byte // the moved memory, by ExtBuffer slot; nil when nothing moved
 }
 
 // Size returns the bytes the envelope holds: its body and its buffers.

@@ -123,9 +123,11 @@ func peakRSS(t *testing.T, pid int) int64 {
 // TestNodesHostilePeer sends a node process the bodies that made one
 // decode allocate about 1,600 times their size (and 8 MiB ones, which ran
 // a process out of memory), then batches the endpoint reader cannot
-// index. Every body reaches the node's control process, which decodes it;
-// the node logs each refusal, stays within a bounded peak RSS, and then
-// runs an application's worker as usual.
+// index. Every body reaches the node's control process, which takes typed
+// requests only (wire.Spawn, wire.Stop) and refuses an envelope unread
+// (it decoded such bodies when its requests were msgpack maps); the node
+// logs each refusal, stays within a bounded peak RSS, and then runs an
+// application's worker as usual.
 func TestNodesHostilePeer(t *testing.T) {
 	const maxPeakRSS = 1 << 30
 	// A process limited to 8 GiB of address space, as the one the 8 MiB

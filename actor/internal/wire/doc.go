@@ -1,5 +1,6 @@
-// Package wire holds the protobuf message in which murmur's envelopes cross
-// protoactor's remote transport between nodes.
+// Package wire holds the protobuf messages that cross protoactor's remote
+// transport between nodes: murmur's envelopes, and the requests to a node's
+// control process (Spawn, answered by SpawnAnswer, and Stop).
 package wire
 
 //go:generate go run gen.go

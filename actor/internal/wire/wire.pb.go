@@ -97,6 +97,594 @@ func (x *Envelope) GetError() string {
 	return ""
 }
 
+type Address struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Node          string                 `protobuf:"bytes,1,opt,name=node,proto3" json:"node,omitempty"`
+	Id            string                 `protobuf:"bytes,2,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Address) Reset() {
+	*x = Address{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Address) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Address) ProtoMessage() {}
+
+func (x *Address) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Address.ProtoReflect.Descriptor instead.
+func (*Address) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Address) GetNode() string {
+	if x != nil {
+		return x.Node
+	}
+	return ""
+}
+
+func (x *Address) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+type Supervision struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Strategy      int32                  `protobuf:"varint,1,opt,name=strategy,proto3" json:"strategy,omitempty"`
+	MaxRestarts   int64                  `protobuf:"varint,2,opt,name=max_restarts,json=maxRestarts,proto3" json:"max_restarts,omitempty"`
+	Within        int64                  `protobuf:"varint,3,opt,name=within,proto3" json:"within,omitempty"`
+	Backoff       int64                  `protobuf:"varint,4,opt,name=backoff,proto3" json:"backoff,omitempty"`
+	Escalate      bool                   `protobuf:"varint,5,opt,name=escalate,proto3" json:"escalate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Supervision) Reset() {
+	*x = Supervision{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Supervision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Supervision) ProtoMessage() {}
+
+func (x *Supervision) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Supervision.ProtoReflect.Descriptor instead.
+func (*Supervision) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Supervision) GetStrategy() int32 {
+	if x != nil {
+		return x.Strategy
+	}
+	return 0
+}
+
+func (x *Supervision) GetMaxRestarts() int64 {
+	if x != nil {
+		return x.MaxRestarts
+	}
+	return 0
+}
+
+func (x *Supervision) GetWithin() int64 {
+	if x != nil {
+		return x.Within
+	}
+	return 0
+}
+
+func (x *Supervision) GetBackoff() int64 {
+	if x != nil {
+		return x.Backoff
+	}
+	return 0
+}
+
+func (x *Supervision) GetEscalate() bool {
+	if x != nil {
+		return x.Escalate
+	}
+	return false
+}
+
+type Mailbox struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	MaxMessages   int64                  `protobuf:"varint,1,opt,name=max_messages,json=maxMessages,proto3" json:"max_messages,omitempty"`
+	MaxBytes      int64                  `protobuf:"varint,2,opt,name=max_bytes,json=maxBytes,proto3" json:"max_bytes,omitempty"`
+	Policy        int32                  `protobuf:"varint,3,opt,name=policy,proto3" json:"policy,omitempty"`
+	Throughput    int64                  `protobuf:"varint,4,opt,name=throughput,proto3" json:"throughput,omitempty"`
+	Linger        int64                  `protobuf:"varint,5,opt,name=linger,proto3" json:"linger,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Mailbox) Reset() {
+	*x = Mailbox{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Mailbox) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Mailbox) ProtoMessage() {}
+
+func (x *Mailbox) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Mailbox.ProtoReflect.Descriptor instead.
+func (*Mailbox) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *Mailbox) GetMaxMessages() int64 {
+	if x != nil {
+		return x.MaxMessages
+	}
+	return 0
+}
+
+func (x *Mailbox) GetMaxBytes() int64 {
+	if x != nil {
+		return x.MaxBytes
+	}
+	return 0
+}
+
+func (x *Mailbox) GetPolicy() int32 {
+	if x != nil {
+		return x.Policy
+	}
+	return 0
+}
+
+func (x *Mailbox) GetThroughput() int64 {
+	if x != nil {
+		return x.Throughput
+	}
+	return 0
+}
+
+func (x *Mailbox) GetLinger() int64 {
+	if x != nil {
+		return x.Linger
+	}
+	return 0
+}
+
+type SpawnOptions struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Name           string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Mailbox        *Mailbox               `protobuf:"bytes,2,opt,name=mailbox,proto3" json:"mailbox,omitempty"`
+	MaxSteps       uint64                 `protobuf:"varint,3,opt,name=max_steps,json=maxSteps,proto3" json:"max_steps,omitempty"`
+	Supervision    *Supervision           `protobuf:"bytes,4,opt,name=supervision,proto3" json:"supervision,omitempty"`
+	ReceiveTimeout int64                  `protobuf:"varint,5,opt,name=receive_timeout,json=receiveTimeout,proto3" json:"receive_timeout,omitempty"`
+	MessageTimeout int64                  `protobuf:"varint,6,opt,name=message_timeout,json=messageTimeout,proto3" json:"message_timeout,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *SpawnOptions) Reset() {
+	*x = SpawnOptions{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SpawnOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SpawnOptions) ProtoMessage() {}
+
+func (x *SpawnOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SpawnOptions.ProtoReflect.Descriptor instead.
+func (*SpawnOptions) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SpawnOptions) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SpawnOptions) GetMailbox() *Mailbox {
+	if x != nil {
+		return x.Mailbox
+	}
+	return nil
+}
+
+func (x *SpawnOptions) GetMaxSteps() uint64 {
+	if x != nil {
+		return x.MaxSteps
+	}
+	return 0
+}
+
+func (x *SpawnOptions) GetSupervision() *Supervision {
+	if x != nil {
+		return x.Supervision
+	}
+	return nil
+}
+
+func (x *SpawnOptions) GetReceiveTimeout() int64 {
+	if x != nil {
+		return x.ReceiveTimeout
+	}
+	return 0
+}
+
+func (x *SpawnOptions) GetMessageTimeout() int64 {
+	if x != nil {
+		return x.MessageTimeout
+	}
+	return 0
+}
+
+type File struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Path          string                 `protobuf:"bytes,1,opt,name=path,proto3" json:"path,omitempty"`
+	Hash          string                 `protobuf:"bytes,2,opt,name=hash,proto3" json:"hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *File) Reset() {
+	*x = File{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *File) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*File) ProtoMessage() {}
+
+func (x *File) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use File.ProtoReflect.Descriptor instead.
+func (*File) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *File) GetPath() string {
+	if x != nil {
+		return x.Path
+	}
+	return ""
+}
+
+func (x *File) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
+}
+
+type Source struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Hash          string                 `protobuf:"bytes,1,opt,name=hash,proto3" json:"hash,omitempty"`
+	Source        []byte                 `protobuf:"bytes,2,opt,name=source,proto3" json:"source,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Source) Reset() {
+	*x = Source{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Source) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Source) ProtoMessage() {}
+
+func (x *Source) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Source.ProtoReflect.Descriptor instead.
+func (*Source) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Source) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
+}
+
+func (x *Source) GetSource() []byte {
+	if x != nil {
+		return x.Source
+	}
+	return nil
+}
+
+type Spawn struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Script        string                 `protobuf:"bytes,1,opt,name=script,proto3" json:"script,omitempty"`
+	Files         []*File                `protobuf:"bytes,2,rep,name=files,proto3" json:"files,omitempty"`
+	Sources       []*Source              `protobuf:"bytes,3,rep,name=sources,proto3" json:"sources,omitempty"`
+	Behavior      string                 `protobuf:"bytes,4,opt,name=behavior,proto3" json:"behavior,omitempty"`
+	Parent        *Address               `protobuf:"bytes,5,opt,name=parent,proto3" json:"parent,omitempty"`
+	Args          *Envelope              `protobuf:"bytes,6,opt,name=args,proto3" json:"args,omitempty"`
+	Options       *SpawnOptions          `protobuf:"bytes,7,opt,name=options,proto3" json:"options,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Spawn) Reset() {
+	*x = Spawn{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Spawn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Spawn) ProtoMessage() {}
+
+func (x *Spawn) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Spawn.ProtoReflect.Descriptor instead.
+func (*Spawn) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Spawn) GetScript() string {
+	if x != nil {
+		return x.Script
+	}
+	return ""
+}
+
+func (x *Spawn) GetFiles() []*File {
+	if x != nil {
+		return x.Files
+	}
+	return nil
+}
+
+func (x *Spawn) GetSources() []*Source {
+	if x != nil {
+		return x.Sources
+	}
+	return nil
+}
+
+func (x *Spawn) GetBehavior() string {
+	if x != nil {
+		return x.Behavior
+	}
+	return ""
+}
+
+func (x *Spawn) GetParent() *Address {
+	if x != nil {
+		return x.Parent
+	}
+	return nil
+}
+
+func (x *Spawn) GetArgs() *Envelope {
+	if x != nil {
+		return x.Args
+	}
+	return nil
+}
+
+func (x *Spawn) GetOptions() *SpawnOptions {
+	if x != nil {
+		return x.Options
+	}
+	return nil
+}
+
+type SpawnAnswer struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Address       *Address               `protobuf:"bytes,1,opt,name=address,proto3" json:"address,omitempty"`
+	Missing       []string               `protobuf:"bytes,2,rep,name=missing,proto3" json:"missing,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SpawnAnswer) Reset() {
+	*x = SpawnAnswer{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SpawnAnswer) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SpawnAnswer) ProtoMessage() {}
+
+func (x *SpawnAnswer) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SpawnAnswer.ProtoReflect.Descriptor instead.
+func (*SpawnAnswer) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *SpawnAnswer) GetAddress() *Address {
+	if x != nil {
+		return x.Address
+	}
+	return nil
+}
+
+func (x *SpawnAnswer) GetMissing() []string {
+	if x != nil {
+		return x.Missing
+	}
+	return nil
+}
+
+type Stop struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	By            string                 `protobuf:"bytes,2,opt,name=by,proto3" json:"by,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Stop) Reset() {
+	*x = Stop{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Stop) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Stop) ProtoMessage() {}
+
+func (x *Stop) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Stop.ProtoReflect.Descriptor instead.
+func (*Stop) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *Stop) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Stop) GetBy() string {
+	if x != nil {
+		return x.By
+	}
+	return ""
+}
+
 var File_actor_internal_wire_wire_proto protoreflect.FileDescriptor
 
 const file_actor_internal_wire_wire_proto_rawDesc = "" +
@@ -108,7 +696,51 @@ const file_actor_internal_wire_wire_proto_rawDesc = "" +
 	"\arequest\x18\x03 \x01(\bR\arequest\x12\x1d\n" +
 	"\n" +
 	"error_code\x18\x04 \x01(\x05R\terrorCode\x12\x14\n" +
-	"\x05error\x18\x05 \x01(\tR\x05errorB1Z/github.com/murmur-go/murmur/actor/internal/wireb\x06proto3"
+	"\x05error\x18\x05 \x01(\tR\x05error\"-\n" +
+	"\aAddress\x12\x12\n" +
+	"\x04node\x18\x01 \x01(\tR\x04node\x12\x0e\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\"\x9a\x01\n" +
+	"\vSupervision\x12\x1a\n" +
+	"\bstrategy\x18\x01 \x01(\x05R\bstrategy\x12!\n" +
+	"\fmax_restarts\x18\x02 \x01(\x03R\vmaxRestarts\x12\x16\n" +
+	"\x06within\x18\x03 \x01(\x03R\x06within\x12\x18\n" +
+	"\abackoff\x18\x04 \x01(\x03R\abackoff\x12\x1a\n" +
+	"\bescalate\x18\x05 \x01(\bR\bescalate\"\x99\x01\n" +
+	"\aMailbox\x12!\n" +
+	"\fmax_messages\x18\x01 \x01(\x03R\vmaxMessages\x12\x1b\n" +
+	"\tmax_bytes\x18\x02 \x01(\x03R\bmaxBytes\x12\x16\n" +
+	"\x06policy\x18\x03 \x01(\x05R\x06policy\x12\x1e\n" +
+	"\n" +
+	"throughput\x18\x04 \x01(\x03R\n" +
+	"throughput\x12\x16\n" +
+	"\x06linger\x18\x05 \x01(\x03R\x06linger\"\xfd\x01\n" +
+	"\fSpawnOptions\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12.\n" +
+	"\amailbox\x18\x02 \x01(\v2\x14.murmur.wire.MailboxR\amailbox\x12\x1b\n" +
+	"\tmax_steps\x18\x03 \x01(\x04R\bmaxSteps\x12:\n" +
+	"\vsupervision\x18\x04 \x01(\v2\x18.murmur.wire.SupervisionR\vsupervision\x12'\n" +
+	"\x0freceive_timeout\x18\x05 \x01(\x03R\x0ereceiveTimeout\x12'\n" +
+	"\x0fmessage_timeout\x18\x06 \x01(\x03R\x0emessageTimeout\".\n" +
+	"\x04File\x12\x12\n" +
+	"\x04path\x18\x01 \x01(\tR\x04path\x12\x12\n" +
+	"\x04hash\x18\x02 \x01(\tR\x04hash\"4\n" +
+	"\x06Source\x12\x12\n" +
+	"\x04hash\x18\x01 \x01(\tR\x04hash\x12\x16\n" +
+	"\x06source\x18\x02 \x01(\fR\x06source\"\xa1\x02\n" +
+	"\x05Spawn\x12\x16\n" +
+	"\x06script\x18\x01 \x01(\tR\x06script\x12'\n" +
+	"\x05files\x18\x02 \x03(\v2\x11.murmur.wire.FileR\x05files\x12-\n" +
+	"\asources\x18\x03 \x03(\v2\x13.murmur.wire.SourceR\asources\x12\x1a\n" +
+	"\bbehavior\x18\x04 \x01(\tR\bbehavior\x12,\n" +
+	"\x06parent\x18\x05 \x01(\v2\x14.murmur.wire.AddressR\x06parent\x12)\n" +
+	"\x04args\x18\x06 \x01(\v2\x15.murmur.wire.EnvelopeR\x04args\x123\n" +
+	"\aoptions\x18\a \x01(\v2\x19.murmur.wire.SpawnOptionsR\aoptions\"W\n" +
+	"\vSpawnAnswer\x12.\n" +
+	"\aaddress\x18\x01 \x01(\v2\x14.murmur.wire.AddressR\aaddress\x12\x18\n" +
+	"\amissing\x18\x02 \x03(\tR\amissing\"&\n" +
+	"\x04Stop\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x0e\n" +
+	"\x02by\x18\x02 \x01(\tR\x02byB1Z/github.com/murmur-go/murmur/actor/internal/wireb\x06proto3"
 
 var (
 	file_actor_internal_wire_wire_proto_rawDescOnce sync.Once
@@ -122,16 +754,33 @@ func file_actor_internal_wire_wire_proto_rawDescGZIP() []byte {
 	return file_actor_internal_wire_wire_proto_rawDescData
 }
 
-var file_actor_internal_wire_wire_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_actor_internal_wire_wire_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_actor_internal_wire_wire_proto_goTypes = []any{
-	(*Envelope)(nil), // 0: murmur.wire.Envelope
+	(*Envelope)(nil),     // 0: murmur.wire.Envelope
+	(*Address)(nil),      // 1: murmur.wire.Address
+	(*Supervision)(nil),  // 2: murmur.wire.Supervision
+	(*Mailbox)(nil),      // 3: murmur.wire.Mailbox
+	(*SpawnOptions)(nil), // 4: murmur.wire.SpawnOptions
+	(*File)(nil),         // 5: murmur.wire.File
+	(*Source)(nil),       // 6: murmur.wire.Source
+	(*Spawn)(nil),        // 7: murmur.wire.Spawn
+	(*SpawnAnswer)(nil),  // 8: murmur.wire.SpawnAnswer
+	(*Stop)(nil),         // 9: murmur.wire.Stop
 }
 var file_actor_internal_wire_wire_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	3, // 0: murmur.wire.SpawnOptions.mailbox:type_name -> murmur.wire.Mailbox
+	2, // 1: murmur.wire.SpawnOptions.supervision:type_name -> murmur.wire.Supervision
+	5, // 2: murmur.wire.Spawn.files:type_name -> murmur.wire.File
+	6, // 3: murmur.wire.Spawn.sources:type_name -> murmur.wire.Source
+	1, // 4: murmur.wire.Spawn.parent:type_name -> murmur.wire.Address
+	0, // 5: murmur.wire.Spawn.args:type_name -> murmur.wire.Envelope
+	4, // 6: murmur.wire.Spawn.options:type_name -> murmur.wire.SpawnOptions
+	1, // 7: murmur.wire.SpawnAnswer.address:type_name -> murmur.wire.Address
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_actor_internal_wire_wire_proto_init() }
@@ -145,7 +794,7 @@ func file_actor_internal_wire_wire_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_actor_internal_wire_wire_proto_rawDesc), len(file_actor_internal_wire_wire_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
