@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -207,13 +208,19 @@ func recordError(err error) *recError {
 }
 
 // recHost is a script actor's Host that records what the calls whose
-// results the script cannot foresee returned.
+// results the script cannot foresee returned. It names every method of
+// interp.Host (no embedding), so that a new one is a decision to make here.
 type recHost struct {
-	*host
-	rec *recorder
+	host *host
+	rec  *recorder
 }
 
 var _ interp.Host = (*recHost)(nil)
+
+func (h *recHost) Self() Address                    { return h.host.Self() }
+func (h *recHost) Sender() (Address, bool)          { return h.host.Sender() }
+func (h *recHost) Log(level slog.Level, msg string) { h.host.Log(level, msg) }
+func (h *recHost) Print(msg string)                 { h.host.Print(msg) }
 
 func (h *recHost) Send(to Address, msg serialize.Envelope) error {
 	err := h.host.Send(to, msg)
