@@ -64,8 +64,9 @@
 // Values listed in transfer= must be buffers or arrays in the message: they move to
 // the receiver without a copy, and every handle to them here is detached
 // (see Buffer). A script may define hooks: init(*args) when it starts,
-// receive(msg) per message, stopping() when it stops, main(args) for an
-// application.
+// receive(msg) per message, stopping() when it stops, upgrade(old) in
+// place of init when it takes over from an earlier version (Module.Upgrade),
+// main(args) for an application.
 //
 // Scripts also see the modules of murmur's lib folder (re, hashlib, base64, csv and
 // random, whose generator lives in each instance's thread), Starlark's
