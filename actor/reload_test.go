@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/murmur-go/murmur/actor"
 	"github.com/murmur-go/murmur/interp"
@@ -124,7 +125,9 @@ func TestReloadUnderTraffic(t *testing.T) {
 	}
 	waitRounds(2 * senders)
 	writeFiles(t, dir, map[string]string{"counter.star": counterV2, "field.star": `FIELD = "total"` + "\n"})
-	rep, err := sys.Reload(ctx, "counter.star")
+	rctx, cancel := context.WithTimeout(ctx, 2*time.Minute) // an actor that never switched fails the test, not hangs it
+	defer cancel()
+	rep, err := sys.Reload(rctx, "counter.star")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +173,7 @@ func TestReloadUnderTraffic(t *testing.T) {
 
 	// A version whose upgrade() fails: every actor keeps version 2.
 	writeFiles(t, dir, map[string]string{"counter.star": counterV3})
-	rep, err = sys.Reload(ctx, "counter.star")
+	rep, err = sys.Reload(rctx, "counter.star")
 	if !errors.Is(err, actor.ErrUpgradeFailed) {
 		t.Fatalf("Reload of a failing upgrade: %v, want ErrUpgradeFailed", err)
 	}
