@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -86,8 +88,9 @@ func (s *System) current(mod *Module) *Module {
 // Reload compiles the script at path (as Load names it) again from its
 // file, with the libraries it loads whose files changed, and makes it the
 // version Load and every spawn use from now on. Then each running actor of
-// the script (pool workers too, each on its own) switches to it between
-// two messages, on its own goroutine, so nothing queued is lost: a fresh
+// the script switches to it between two messages, on its own goroutine,
+// so nothing queued is lost (a pool's workers one after another, so that
+// the pool keeps serving): a fresh
 // instance of the new version runs its top level, then upgrade(old) with
 // the old instance's globals, copied as messages are (see
 // interp.Module.Upgrade). An actor whose upgrade fails keeps the old
@@ -116,39 +119,90 @@ func (s *System) Reload(ctx context.Context, path string) (ReloadReport, error) 
 		s.reload.next.Store(v.(*Module), mod)
 		s.reload.any.Store(true)
 	}
-	type pending struct {
-		ref  *actorRef
-		done chan error
-	}
-	var waits []pending
+	// Actors on their own switch all at once; a pool's workers one after
+	// another, so that the pool goes on serving with all but one.
+	var alone []*actorRef
+	workers := map[*Pool][]*actorRef{}
 	for _, r := range s.liveActors() {
 		if r.opts.gob != nil || r.main || r.mod.Engine() != s.engine || s.current(r.mod) != mod {
 			continue
 		}
-		done := make(chan error, 1)
-		r.mb.PostUserMessage(&upgradeMsg{done: done})
-		waits = append(waits, pending{r, done})
-	}
-	for _, w := range waits {
-		select {
-		case err := <-w.done:
-			if err != nil {
-				rep.Failed = append(rep.Failed, err)
-			} else {
-				rep.Upgraded++
-			}
-		case <-w.ref.stoppedChan():
-			rep.Gone++
-		case <-ctx.Done():
-			return rep, fmt.Errorf("actor: reload %s: %d of %d actors had switched: %w", path, rep.Upgraded, len(waits), ctx.Err())
+		if p := r.opts.pool; p != nil {
+			workers[p] = append(workers[p], r)
+		} else {
+			alone = append(alone, r)
 		}
+	}
+	total := len(alone)
+	var mu sync.Mutex // guards rep's counts as pools report
+	tally := func(err error, gone bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case gone:
+			rep.Gone++
+		case err != nil:
+			rep.Failed = append(rep.Failed, err)
+		default:
+			rep.Upgraded++
+		}
+	}
+	var wg sync.WaitGroup
+	for _, ws := range workers {
+		total += len(ws)
+		slices.SortFunc(ws, func(a, b *actorRef) int { return strings.Compare(a.addr.ID, b.addr.ID) })
+		wg.Go(func() {
+			for _, r := range ws {
+				gone, ok, err := awaitSwitch(ctx, r, postUpgrade(r))
+				if !ok {
+					return
+				}
+				tally(err, gone)
+			}
+		})
+	}
+	dones := make([]chan error, len(alone))
+	for i, r := range alone {
+		dones[i] = postUpgrade(r)
+	}
+	for i, r := range alone {
+		gone, ok, err := awaitSwitch(ctx, r, dones[i])
+		if !ok {
+			break
+		}
+		tally(err, gone)
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return rep, fmt.Errorf("actor: reload %s: %d of %d actors had switched: %w", path, rep.Upgraded, total, ctx.Err())
 	}
 	s.logger.Info("script reloaded", "script", mod.Name(), "libraries", rep.Libraries,
 		"upgraded", rep.Upgraded, "failed", len(rep.Failed), "gone", rep.Gone)
 	if n := len(rep.Failed); n > 0 {
-		return rep, fmt.Errorf("actor: reload %s: %d of %d actors kept the old version; the first: %w", path, n, len(waits), rep.Failed[0])
+		return rep, fmt.Errorf("actor: reload %s: %d of %d actors kept the old version; the first: %w", path, n, total, rep.Failed[0])
 	}
 	return rep, nil
+}
+
+// postUpgrade asks r to switch to its script's latest version; the
+// channel gets the outcome.
+func postUpgrade(r *actorRef) chan error {
+	done := make(chan error, 1)
+	r.mb.PostUserMessage(&upgradeMsg{done: done})
+	return done
+}
+
+// awaitSwitch waits for r's outcome on done: gone when it stopped first,
+// else its error; ok is false when ctx ended first.
+func awaitSwitch(ctx context.Context, r *actorRef, done chan error) (gone, ok bool, err error) {
+	select {
+	case err := <-done:
+		return false, true, err
+	case <-r.stoppedChan():
+		return true, true, nil
+	case <-ctx.Done():
+		return false, false, nil
+	}
 }
 
 // ReloadChanged reloads (see Reload) every script loaded by path whose
