@@ -179,7 +179,9 @@ type ReplayOptions struct {
 // and no actor is started. Replay returns the error the script fails with
 // (a *interp.ScriptError; Reproduces says whether it is the recorded one),
 // an error wrapping ErrReplayDiverged if the script's calls differ from
-// the recording, or nil if it ran through every message.
+// the recording, or nil if it ran through every message. ctx stops the
+// replay between messages and cancels a message being handled (a failure
+// that message_timeout caused would otherwise run on).
 func Replay(ctx context.Context, r *Recording, opts ReplayOptions) error {
 	fsys := fstest.MapFS{}
 	for name, src := range r.Sources {

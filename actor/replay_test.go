@@ -8,8 +8,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/interp"
 )
 
 // TestRecordAndReplay records an actor that asks, pools, maps, cancels a
@@ -137,5 +139,36 @@ def receive(msg):
 	}
 	if err := actor.Replay(context.Background(), rec, actor.ReplayOptions{}); err != nil || rec.Reproduces(err) {
 		t.Errorf("replay without the dropped messages: %v; want no failure", err)
+	}
+}
+
+// TestReplayStopsWithCtx: a failure message_timeout caused runs on in a
+// replay, which has no such limit, until ctx stops it.
+func TestReplayStopsWithCtx(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"spin.star": `def receive(msg):
+    while True:
+        pass
+`})
+	sys := newSystem(t, actor.Config{Root: dir, RecordDir: t.TempDir()})
+	files := make(chan string, 1)
+	defer sys.Subscribe(func(e actor.Event) {
+		if f, ok := e.(*actor.FailureEvent); ok {
+			files <- f.Recording
+		}
+	})()
+	pid := spawn(t, sys, "spin.star", actor.SpawnOptions{Record: 1, MessageTimeout: 20 * time.Millisecond,
+		Supervision: actor.Supervision{Strategy: actor.Temporary}})
+	if err := sys.Send(context.Background(), pid, "go"); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := actor.ReadRecording(<-files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := actor.Replay(ctx, rec, actor.ReplayOptions{}); rec.Reproduces(err) || !errors.Is(err, interp.ErrCancelled) {
+		t.Errorf("replay of a spin: %v; want it cancelled", err)
 	}
 }

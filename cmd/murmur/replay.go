@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/murmur-go/murmur/actor"
 )
@@ -15,15 +16,17 @@ import (
 func replay(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("murmur replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	timeout := fs.Duration("timeout", time.Minute, "stop a replay that runs longer than this (a failure that was message_timeout's runs on without it)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: murmur replay FILE
+		fmt.Fprint(stderr, `Usage: murmur replay [-timeout 1m] FILE
 
 Runs a fresh instance of the script a crash recording (murmur run -record DIR)
 holds, compiled from the sources in the file, through the messages and the
 results of nondeterministic builtins recorded, and prints its traceback.
 Exit status: 1 when the recorded failure is reproduced (same message, same
-line), 3 when it is not, 2 when FILE cannot be read.
+line), 3 when it is not, 2 when FILE cannot be read. Flags:
 `)
+		fs.PrintDefaults()
 	}
 	if status, done := parse(fs, args); done {
 		return status
@@ -43,7 +46,9 @@ line), 3 when it is not, 2 when FILE cannot be read.
 		fmt.Fprintf(stderr, " (the %d before them were not kept: state they made is missing, and the replay may differ)", rec.Dropped)
 	}
 	fmt.Fprintln(stderr)
-	err = actor.Replay(context.Background(), rec, actor.ReplayOptions{Print: func(msg string) { fmt.Fprintln(stdout, msg) }})
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	err = actor.Replay(ctx, rec, actor.ReplayOptions{Print: func(msg string) { fmt.Fprintln(stdout, msg) }})
 	switch {
 	case rec.Reproduces(err):
 		fmt.Fprintln(stderr, err)
