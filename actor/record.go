@@ -6,6 +6,7 @@
 package actor
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -125,6 +126,10 @@ func (a *scriptActor) saveRecording(err error, main []string) string {
 // system's RecordDir.
 func (r *actorRef) writeRecording(rec *recorder, err error, main []string) (string, error) {
 	s := r.sys
+	limit := int64(cmp.Or(s.cfg.RecordFiles, defaultRecordFiles))
+	if n := s.records.Add(1); n > limit {
+		return "", fmt.Errorf("the system wrote its %d recordings (Config.RecordFiles)", limit)
+	}
 	out := Recording{
 		Version: recordingVersion, Script: rec.mod.Name(), Sources: map[string]string{},
 		ShowRoot: s.cfg.ShowRoot, Strict: s.cfg.Strict, Clock: s.cfg.Clock, Limits: s.cfg.Limits,
@@ -183,6 +188,9 @@ func (r *actorRef) writeRecording(rec *recorder, err error, main []string) (stri
 	}
 	return f.Name(), f.Close()
 }
+
+// defaultRecordFiles is Config.RecordFiles's default.
+const defaultRecordFiles = 1000
 
 // recordEnvelope returns a copy of env for a recording (the receiver may
 // write into the buffers it got).

@@ -108,7 +108,8 @@ def receive(msg):
 }
 
 // TestRecordKeepsLastMessages: an actor keeps its last N messages only,
-// and its recording counts those it dropped.
+// and its recording counts those it dropped; past Config.RecordFiles, no
+// more recordings are written.
 func TestRecordKeepsLastMessages(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"count.star": `n = [0]
@@ -117,15 +118,15 @@ def receive(msg):
     if n[0] == 5:
         fail("fifth")
 `})
-	sys := newSystem(t, actor.Config{Root: dir, RecordDir: t.TempDir(), Record: 2})
-	files := make(chan string, 1)
+	sys := newSystem(t, actor.Config{Root: dir, RecordDir: t.TempDir(), Record: 2, RecordFiles: 1})
+	files := make(chan string, 2)
 	defer sys.Subscribe(func(e actor.Event) {
 		if f, ok := e.(*actor.FailureEvent); ok {
 			files <- f.Recording
 		}
 	})()
 	pid := spawn(t, sys, "count.star", actor.SpawnOptions{})
-	for range 5 {
+	for range 10 { // two failures: the restarted instance counts from 0
 		if err := sys.Send(context.Background(), pid, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -139,6 +140,9 @@ def receive(msg):
 	}
 	if err := actor.Replay(context.Background(), rec, actor.ReplayOptions{}); err != nil || rec.Reproduces(err) {
 		t.Errorf("replay without the dropped messages: %v; want no failure", err)
+	}
+	if f := <-files; f != "" {
+		t.Errorf("a second recording was written past RecordFiles: %s", f)
 	}
 }
 

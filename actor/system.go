@@ -82,6 +82,9 @@ type Config struct {
 	// RecordDir is the folder recordings of failed actors are written to.
 	// Empty means os.TempDir().
 	RecordDir string
+	// RecordFiles bounds the recordings the system writes, so that an
+	// actor failing in a loop cannot fill the disk. Zero means 1000.
+	RecordFiles int
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -106,6 +109,7 @@ type System struct {
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	net     network            // other processes: a *node with Config.Node, else embedded
 	reload  reloads            // the versions Reload replaced (reload.go)
+	records atomic.Int64       // crash recordings written or tried (record.go)
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
