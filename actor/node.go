@@ -1,6 +1,7 @@
-// This file holds nodes: a System reachable from other processes through
-// protoactor's remote (gRPC), delivery to actors on other nodes, node loss,
-// and the control process through which peers spawn and stop actors here.
+// This file holds what makes a System a node: NodeConfig, starting
+// protoactor's remote (gRPC) with murmur's guards on peers' connections,
+// and the node's state. What it does for its actors is in nodelink.go,
+// peers' requests in control.go, its shutdown in nodestop.go.
 
 package actor
 
@@ -277,73 +278,3 @@ func refuseUnary(_ context.Context, _ any, info *grpc.UnaryServerInfo, _ grpc.Un
 
 func (n *node) address() string { return n.sys.node }
 func (n *node) peers() []string { return append([]string(nil), n.cfg.Peers...) }
-
-// control is a node's control process: peers ask it to spawn and stop
-// actors. Each request is handled on a goroutine of its own, so that a
-// compile does not hold up the connection's other messages.
-type control struct {
-	sys *System
-	n   *node
-}
-
-var _ proto.Process = (*control)(nil)
-
-func (c *control) SendUserMessage(_ *proto.PID, message any) {
-	_, msg, sender := proto.UnwrapEnvelope(message)
-	s := c.sys
-	if s.closing.Load() {
-		s.answerError(sender, ErrShutdown)
-		return
-	}
-	started := c.n.goTracked(func() {
-		reply, err := c.n.handleControl(msg, sender)
-		if err != nil {
-			s.logger.Debug("node: refused a control request", "from", senderAddress(sender), "err", err)
-			s.answerError(sender, err)
-			return
-		}
-		if reply != nil && sender != nil {
-			c.n.send(sender, reply, nil)
-		}
-	})
-	if !started {
-		s.answerError(sender, ErrShutdown)
-	}
-}
-
-// senderAddress is the node a message came from, as far as it says.
-func senderAddress(pid *proto.PID) string {
-	if pid == nil || pid.Address == "" {
-		return "unknown"
-	}
-	return pid.Address
-}
-
-func (c *control) SendSystemMessage(*proto.PID, any) {}
-func (c *control) Stop(*proto.PID)                   {}
-
-// handleControl runs one control request from a peer (see spawnwire.go).
-func (n *node) handleControl(msg any, sender *proto.PID) (*wire.SpawnAnswer, error) {
-	s := n.sys
-	switch m := msg.(type) {
-	case *wire.Stop:
-		_ = s.stopAddr(Address{Node: s.node, ID: m.GetId()}, cmp.Or(m.GetBy(), "a peer")) // gone already: nothing to do
-		return nil, nil
-	case *wire.Spawn:
-		peer := "a peer"
-		if sender != nil {
-			peer = sender.Address
-		}
-		return n.spawnForPeer(m, peer)
-	default:
-		return nil, fmt.Errorf("control request: unknown message %T", msg)
-	}
-}
-
-// remoteTimeout is how long a remote spawn waits for the node's answer.
-func (s *System) remoteTimeout(ctx context.Context) time.Duration {
-	if d, ok := ctx.Deadline(); ok {
-		return time.Until(d)
-	}
-	return s.cfg.RequestTimeout
-}

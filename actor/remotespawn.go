@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/serialize"
@@ -237,4 +238,12 @@ func (nc *NodeConfig) checkQuotas() error {
 		}
 	}
 	return nil
+}
+
+// remoteTimeout is how long a remote spawn waits for the node's answer.
+func (s *System) remoteTimeout(ctx context.Context) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return time.Until(d)
+	}
+	return s.cfg.RequestTimeout
 }

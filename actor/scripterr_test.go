@@ -97,9 +97,21 @@ def main(args):
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A worker answers the requester before it logs and publishes the
+	// failure: wait for the four events (each published after its log line).
+	failures := make(chan struct{}, 16)
+	unsubscribe := sys.Subscribe(func(e actor.Event) {
+		if _, ok := e.(*actor.FailureEvent); ok {
+			failures <- struct{}{}
+		}
+	})
 	if err := sys.Run(ctx, mod, nil); err != nil {
 		t.Fatal(err)
 	}
+	for range 4 {
+		<-failures
+	}
+	unsubscribe()
 	if got, want := strings.Join(printed(), "\n"), "1 2 failed True\nfailed\nfailed"; got != want {
 		t.Errorf("printed:\n%s\nwant:\n%s", got, want)
 	}
