@@ -20,17 +20,31 @@ var layers = map[string][]string{
 		"github.com/murmur-go/murmur/interp", "github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize",
 		"github.com/asynkron/protoactor-go/remote", "github.com/asynkron/protoactor-go/eventstream",
 		"google.golang.org/grpc", "google.golang.org/grpc/credentials", "google.golang.org/grpc/codes", "google.golang.org/grpc/status",
-		"github.com/murmur-go/murmur/actor/internal/wire"},
+		"github.com/murmur-go/murmur/actor/internal/wire",
+		// the cluster: protoactor's cluster, its automanaged (over echo) and
+		// etcd providers, its disthash identity lookup.
+		"github.com/asynkron/protoactor-go/cluster", "github.com/asynkron/protoactor-go/cluster/clusterproviders/automanaged",
+		"github.com/asynkron/protoactor-go/cluster/clusterproviders/etcd", "github.com/asynkron/protoactor-go/cluster/identitylookup/disthash",
+		"github.com/labstack/echo", "go.etcd.io/etcd/client/v3", "google.golang.org/protobuf/types/known/emptypb"},
+	// clustertest starts an etcd server for cluster tests.
+	"github.com/murmur-go/murmur/actor/clustertest": {"go.uber.org/goleak"},
 	// wire is the protobuf message envelopes cross nodes in.
 	"github.com/murmur-go/murmur/actor/internal/wire": {"google.golang.org/protobuf/"},
 	"github.com/murmur-go/murmur/bench": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "github.com/asynkron/protoactor-go/", "go.starlark.net/",
-		"google.golang.org/protobuf/types/known/", // raw protoactor remote's messages
-		"github.com/murmur-go/murmur/lib/files"},  // T1 reads its corpus as murmur run does
+		"google.golang.org/protobuf/types/known/",     // raw protoactor remote's messages
+		"github.com/murmur-go/murmur/lib/files",       // T1 reads its corpus as murmur run does
+		"github.com/murmur-go/murmur/internal/gctune", // and sets the collector as it does
+		"github.com/labstack/echo"},                   // C1's raw members serve protoactor's automanaged membership on loopback
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",
-		"github.com/murmur-go/murmur/lib/files"},
+		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/internal/gctune"},
+	// actortest runs test scripts, in go test and for murmur test.
+	"github.com/murmur-go/murmur/actortest": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/lib/files", "go.starlark.net/"},
+	// internal/gctune: the collector's defaults of murmur run and node.
+	"github.com/murmur-go/murmur/internal/gctune": {},
 	// lib/<name>: the modules scripts can use, over Starlark (and serialize's ext types).
 	"github.com/murmur-go/murmur/lib/re":               libDeps,
 	"github.com/murmur-go/murmur/lib/files":            libDeps,
@@ -46,7 +60,7 @@ var layers = map[string][]string{
 var libDeps = []string{"go.starlark.net/", "github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/lib/internal/"}
 
 // public is what examples may import: the public API only.
-var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+var public = []string{"github.com/murmur-go/murmur/examples/internal/", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/actor/clustertest", "github.com/murmur-go/murmur/interp",
 	"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/"}
 
 func allowed(imp string, rules []string) bool {

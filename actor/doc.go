@@ -89,6 +89,31 @@
 // and the quotas that bound the actors and code peers make it keep
 // (ErrQuotaExceeded).
 //
+// # Clusters and grains
+//
+// With Config.Cluster a node is a member of a cluster built on
+// protoactor-go's cluster package: membership from its automanaged
+// provider (nothing to run) or etcd, gossip, and its disthash identity
+// lookup. A member hosts the grain kinds ClusterConfig.Kinds names, each a
+// script. A grain (a virtual actor) is addressed by kind and identity,
+// GrainAddress(kind, id), or grain(kind, id) in scripts: an Address whose
+// Node is "grain", resolved to the grain's current activation at each
+// send, so it may be kept and sent in messages and stays valid when the
+// grain moves. The first message activates the grain, as an ordinary
+// script actor with init(identity), on the member the identity lookup
+// picks; after Kind.Idle without messages it runs passivating(), if
+// defined, and stops. When a member is lost its grains are activated on
+// the others at their next message; requests in flight to it fail with
+// ErrNodeUnreachable.
+//
+//	sys, err := actor.NewSystem(actor.Config{Cluster: &actor.ClusterConfig{Name: "bank",
+//		Kinds: map[string]actor.Kind{"account": {Script: "account.star"}}}})
+//	err = sys.Grain("account", "alice").Request(ctx, map[string]any{"op": "balance"}, &n)
+//
+// The identity lookup gives at most one activation per identity in a
+// stable membership; while members disagree about it (one joining, or
+// one cut off but alive) two may each activate an identity.
+//
 // # How a message travels
 //
 // Each path below reads top to bottom through these files of package actor.
@@ -193,7 +218,7 @@
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
 // ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrQuotaExceeded, ErrNotNode, ErrNoWorker,
-// ErrUnknownBehavior, ErrUpgradeFailed, ErrReplayDiverged,
+// ErrUnknownBehavior, ErrNotMember, ErrNoMember, ErrUpgradeFailed, ErrReplayDiverged,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).

@@ -82,12 +82,12 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 	if timeout <= 0 {
 		timeout = h.ref.sys.cfg.RequestTimeout
 	}
-	ctx, cancel := context.WithTimeout(h.ref, timeout)
+	ctx, cancel := h.ref.sys.timeoutContext(h.ref, timeout)
 	defer cancel()
 	for {
-		m, err := h.ref.mb.Receive(ctx)
+		m, err := h.ref.receiveWait(ctx)
 		if err != nil {
-			if ctx.Err() == context.DeadlineExceeded && h.ref.Err() == nil {
+			if context.Cause(ctx) == context.DeadlineExceeded && h.ref.Err() == nil {
 				return serialize.Envelope{}, fmt.Errorf("recv: %w: no message within %v", ErrTimeout, timeout)
 			}
 			return serialize.Envelope{}, h.own(err)
@@ -154,7 +154,13 @@ func parsePolicy(name string) (mailbox.Policy, error) {
 	return 0, fmt.Errorf("unknown mailbox_policy %q; want block, fail or drop", name)
 }
 
-func (h *host) Watch(pid Address) error { return h.ref.watch(pid) }
+func (h *host) Watch(pid Address) error {
+	pid, err := h.ref.sys.grainTarget(h.ref, pid)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	return h.ref.watch(pid)
+}
 
 func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
 	r := h.ref
@@ -164,7 +170,7 @@ func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, erro
 		return nil, ErrStopped
 	}
 	if r.timers == nil {
-		r.timers = new(timerSet)
+		r.timers = &timerSet{vc: r.sys.cfg.VirtualClock}
 	}
 	ts := r.timers
 	r.mu.Unlock()

@@ -180,7 +180,13 @@ func (s *System) startNode(nc NodeConfig) (err error) {
 			err = fmt.Errorf("actor: node: start on %s: %v", listen, p)
 		}
 	}()
-	r.Start()
+	if s.cfg.Cluster != nil {
+		if r, err = s.startClusterNode(n, cfg); err != nil {
+			return err
+		}
+	} else {
+		r.Start()
+	}
 	for _, id := range endpointActors {
 		if _, ok := s.proto.ProcessRegistry.GetLocal(id); ok {
 			n.endpoints = append(n.endpoints, proto.NewPID(s.proto.Address(), id))

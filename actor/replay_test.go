@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -42,13 +41,13 @@ def receive(msg):
 `,
 	})
 	sys := newSystem(t, actor.Config{Root: dir, RecordDir: recDir})
-	var mu sync.Mutex
-	recordings := map[string]string{} // script -> file
+	recordings := map[string]chan string{"subject.star": make(chan string, 1), "double.star": make(chan string, 1)}
 	defer sys.Subscribe(func(e actor.Event) {
 		if f, ok := e.(*actor.FailureEvent); ok {
-			mu.Lock()
-			recordings[f.Script] = f.Recording
-			mu.Unlock()
+			select { // the first failure of each
+			case recordings[f.Script] <- f.Recording:
+			default:
+			}
 		}
 	})()
 	ctx := context.Background()
@@ -58,22 +57,17 @@ def receive(msg):
 	if err := sys.Request(ctx, s, "child", &child); err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []any{"go", "boom"} {
+	if err := sys.Request(ctx, child, nil, nil); !errors.Is(err, actor.ErrActorFailed) {
+		t.Fatalf("child: %v", err)
+	}
+	for _, m := range []any{"go", "boom"} { // boom restarts s, which stops its child
 		if err := sys.Send(ctx, s, m); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := sys.Request(ctx, child, nil, nil); !errors.Is(err, actor.ErrActorFailed) {
-		t.Fatalf("child: %v", err)
-	}
-	if err := sys.Request(ctx, s, "child", &child); err != nil { // after the restart: the failure was published
-		t.Fatal(err)
-	}
-	mu.Lock()
-	file, childFile := recordings["subject.star"], recordings["double.star"]
-	mu.Unlock()
+	file, childFile := <-recordings["subject.star"], <-recordings["double.star"]
 	if file == "" || childFile == "" || !strings.HasPrefix(file, recDir) {
-		t.Fatalf("recordings: %v", recordings)
+		t.Fatalf("recordings: %q, %q", file, childFile)
 	}
 	rec, err := actor.ReadRecording(file)
 	if err != nil {

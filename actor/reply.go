@@ -30,6 +30,7 @@ type replySlot struct {
 	remote   bool    // the target is on another node, which tracks the slot
 	got      bool    // the answer was taken (by the one goroutine that waits)
 	ans      answer
+	cw       *clockWait // on a virtual clock: how the waiter counts (vclock.go)
 }
 
 // answer is what a reply slot receives: a message or an error.
@@ -47,7 +48,10 @@ func (s *System) newSlot(to Address, timeout time.Duration) *replySlot {
 	if timeout <= 0 {
 		timeout = s.cfg.RequestTimeout
 	}
-	r := &replySlot{sys: s, ch: make(chan answer, 1), deadline: time.Now().Add(timeout), to: to}
+	r := &replySlot{sys: s, ch: make(chan answer, 1), deadline: s.now().Add(timeout), to: to}
+	if vc := s.cfg.VirtualClock; vc != nil {
+		r.cw = &clockWait{vc: vc}
+	}
 	r.pid, _ = s.proto.ProcessRegistry.Add(r, "reply"+s.proto.ProcessRegistry.NextId())
 	if s.remoteNode(to) {
 		r.remote = true
@@ -72,6 +76,9 @@ func (s *System) request(ctx context.Context, to Address, msg serialize.Envelope
 func (r *replySlot) wait(ctx context.Context) (serialize.Envelope, error) {
 	if r.got {
 		return r.ans.msg, r.ans.err
+	}
+	if r.cw != nil {
+		return r.waitVirtual(ctx)
 	}
 	timer := time.NewTimer(time.Until(r.deadline))
 	defer timer.Stop()
@@ -130,6 +137,9 @@ func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
 // answer gives the slot its answer, unless it has one already, and
 // reports whether it did.
 func (r *replySlot) answer(a answer) bool {
+	if r.cw != nil {
+		r.cw.vc.answered(r.cw)
+	}
 	select {
 	case r.ch <- a:
 		return true
@@ -213,7 +223,7 @@ func (h *host) ask(to Address, msg serialize.Envelope, timeout time.Duration) (i
 // sweepAsks drops the reply slots of asks whose answer was taken or whose
 // deadline passed, so futures a script dropped cost nothing for long.
 func (h *host) sweepAsks() {
-	now := time.Now()
+	now := h.ref.sys.now()
 	e := h.ref.ext()
 	kept := e.asks[:0]
 	for _, slot := range e.asks {

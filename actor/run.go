@@ -11,8 +11,11 @@ import (
 	"github.com/murmur-go/murmur/serialize"
 )
 
-// runMain asks the main actor to call main(args).
-type runMain struct{ args []string }
+// runMain asks the main actor to call main(args), or fn() if fn is set.
+type runMain struct {
+	args []string
+	fn   string
+}
 
 func (*runMain) IgnoreDeadLetterLogging() {}
 
@@ -22,6 +25,11 @@ func (*runMain) IgnoreDeadLetterLogging() {}
 // is done, in which case the running script is cancelled. Actors main
 // spawned are stopped before Run returns.
 func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
+	return s.runRoot(ctx, mod, &runMain{args: args})
+}
+
+// runRoot runs mod as the root actor and has it call what m names.
+func (s *System) runRoot(ctx context.Context, mod *Module, m *runMain) error {
 	addr, err := s.spawn(nil, mod, serialize.Envelope{}, SpawnOptions{Supervision: Supervision{Strategy: Temporary}}, true)
 	if err != nil {
 		return err
@@ -37,7 +45,7 @@ func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
 	slot := &replySlot{sys: s, ch: make(chan answer, 1), to: addr} // no deadline: main runs as long as it runs
 	slot.pid, _ = s.proto.ProcessRegistry.Add(slot, "main"+s.proto.ProcessRegistry.NextId())
 	defer slot.drop()
-	ref.mb.PostUserMessage(&proto.MessageEnvelope{Message: &runMain{args: args}, Sender: slot.pid})
+	ref.mb.PostUserMessage(&proto.MessageEnvelope{Message: m, Sender: slot.pid})
 	select {
 	case a := <-slot.ch:
 		return a.err
@@ -59,7 +67,13 @@ func (a *scriptActor) runMain(c proto.Context, m *runMain) {
 	} else {
 		a.host.pc, a.host.sender = c, nil
 		a.recordMessage(nil)
-		if err = a.callSafely(func() error { return a.inst.Main(m.args) }); err != nil {
+		err = a.callSafely(func() error {
+			if m.fn != "" {
+				return a.callGlobal(m.fn)
+			}
+			return a.inst.Main(m.args)
+		})
+		if err != nil {
 			a.saveRecording(err, m.args)
 		}
 	}

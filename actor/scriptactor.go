@@ -5,6 +5,7 @@
 package actor
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -46,8 +47,11 @@ func (a *scriptActor) Receive(c proto.Context) {
 	case *proto.Started:
 		a.start(c)
 	case *proto.ReceiveTimeout:
+		if a.passivate(c) {
+			return
+		}
 		// protoactor's receive timeout fires once; murmur's repeats while idle.
-		c.SetReceiveTimeout(a.ref.opts.ReceiveTimeout)
+		a.ref.armReceiveTimeout(c)
 		a.notice(c, map[string]any{"event": "timeout"})
 	case *proto.Restarting:
 		// As an Erlang supervisor does, wait for the children to be gone
@@ -126,9 +130,7 @@ func (a *scriptActor) start(c proto.Context) {
 	if ref.cancelled() {
 		return
 	}
-	if ref.opts.ReceiveTimeout > 0 {
-		c.SetReceiveTimeout(ref.opts.ReceiveTimeout)
-	}
+	ref.armReceiveTimeout(c)
 	mod := ref.sys.current(ref.mod)
 	h, opts := a.instanceHost(mod)
 	inst, err := mod.Instantiate(h, opts)
@@ -163,6 +165,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 	}
 	a.host.pc, a.host.sender, a.host.tookSender = c, m.sender, false
 	a.recordMessage(m)
+	a.ref.touched()
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
 		err = a.withDeadline(d, func() error { return a.inst.Receive(m.msg) })
@@ -227,12 +230,15 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	if m != nil && m.request {
 		answered = ref.sys.answerError(m.sender, fmt.Errorf("%w: %s: %w", ErrActorFailed, ref.addr, err))
 	}
-	if ref.cancelled() {
+	if ref.cancelled() && errors.Is(err, interp.ErrCancelled) {
 		// Stopping: the failure is the cancellation itself; the pending Stop
 		// will end the actor.
 		ref.sys.logger.Debug("actor cancelled", "actor", ref.addr, "script", ref.mod.Name(), "reason", err.Error())
 		return
 	}
+	// A failure of the script's own is reported even when a stop came
+	// while it was failing (the requester it answered may have ended and
+	// stopped it at once).
 	ref.sys.logFailure(ref, err, answered)
 	ev := &FailureEvent{Actor: ref.addr, Script: ref.mod.Name(), Err: err, limits: ref.sys.cfg.Limits}
 	if m != nil {
@@ -240,6 +246,9 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	}
 	ev.Recording = a.saveRecording(err, nil)
 	ref.sys.publish(ev)
+	if ref.cancelled() {
+		return // the pending Stop ends the actor; no restart
+	}
 	a.inst = nil
 	ref.inst.Store(nil)
 	panic(&failure{err: err})

@@ -108,8 +108,12 @@ def main(args):
 	if err := sys.Run(ctx, mod, nil); err != nil {
 		t.Fatal(err)
 	}
-	for range 4 {
-		<-failures
+	for i := range 4 {
+		select {
+		case <-failures:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%d failure events, want 4; printed %q; logs:\n%s", i, printed(), logs)
+		}
 	}
 	unsubscribe()
 	if got, want := strings.Join(printed(), "\n"), "1 2 failed True\nfailed\nfailed"; got != want {

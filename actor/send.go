@@ -72,6 +72,9 @@ func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender 
 		cp.sender = sender
 		env = &cp
 	}
+	if isGrain(to) {
+		return s.deliverGrain(ctx, to, env, sender)
+	}
 	if r := s.local(to); r != nil {
 		err := r.mb.Offer(ctx, env, env.msg.Size())
 		switch {

@@ -85,6 +85,14 @@ type Config struct {
 	// RecordFiles bounds the recordings the system writes, so that an
 	// actor failing in a loop cannot fill the disk. Zero means 1000.
 	RecordFiles int
+	// Cluster, if set, makes the system a member of a cluster hosting
+	// grains (see ClusterConfig); it is a node too, on loopback unless
+	// Node says otherwise. Nil means no cluster.
+	Cluster *ClusterConfig
+	// VirtualClock, if set, is the time the system's timers run on (see
+	// VirtualClock), for tests; one clock serves one system. Nil means
+	// the wall clock.
+	VirtualClock *VirtualClock
 }
 
 // System is an actor system: the actors of one process, their scripts, and
@@ -110,6 +118,7 @@ type System struct {
 	net     network            // other processes: a *node with Config.Node, else embedded
 	reload  reloads            // the versions Reload replaced (reload.go)
 	records atomic.Int64       // crash recordings written or tried (record.go)
+	cl      *clusterState      // nil unless Config.Cluster
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -121,6 +130,9 @@ func NewSystem(cfg Config) (*System, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if err := checkBehaviors(cfg.Behaviors); err != nil {
+		return nil, err
+	}
+	if err := cfg.clusterDefaults(); err != nil {
 		return nil, err
 	}
 	logger := cfg.Logger
@@ -156,6 +168,9 @@ func NewSystem(cfg Config) (*System, error) {
 	s.sup = &supervisor{sys: s}
 	s.guarded = s.proto.Root.WithGuardian(s.sup)
 	s.baseSubscribers = s.proto.EventStream.Length()
+	if err := s.attachClock(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -171,7 +186,7 @@ func (w warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
 // end (murmur reports a lost node itself, once, as a warning) unless debug
 // logging is on.
 func (w warnOnly) Handle(ctx context.Context, r slog.Record) error {
-	if strings.HasPrefix(r.Message, "Endpoint") && !w.Handler.Enabled(ctx, slog.LevelDebug) {
+	if (strings.HasPrefix(r.Message, "Endpoint") || automanagedNoise[r.Message]) && !w.Handler.Enabled(ctx, slog.LevelDebug) {
 		return nil
 	}
 	return w.Handler.Handle(ctx, r)
@@ -345,7 +360,9 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	s.shut.waiting.Store("the mailboxes' goroutines")
 	_ = s.group.Wait(context.Background()) // without a deadline it cannot fail
 	s.shut.waiting.Store("the node's transport")
+	s.stopCluster()
 	s.net.close()
+	s.detachClock()
 	s.proto.Shutdown()
 	s.shut.err = s.engine.Close()
 }

@@ -15,6 +15,8 @@ type timerSet struct {
 	mu      sync.Mutex
 	pending map[*time.Timer]struct{}
 	stopped bool
+	vc      *VirtualClock // if set, the timers run on it (vtimers.go)
+	virtual map[*vtimer]struct{}
 }
 
 // after runs f after d. cancel stops it and reports whether it did so
@@ -24,6 +26,9 @@ func (ts *timerSet) after(d time.Duration, f func()) (cancel func() bool, ok boo
 	defer ts.mu.Unlock()
 	if ts.stopped {
 		return nil, false
+	}
+	if ts.vc != nil {
+		return ts.afterVirtual(d, f), true
 	}
 	if ts.pending == nil {
 		ts.pending = make(map[*time.Timer]struct{})
@@ -57,4 +62,5 @@ func (ts *timerSet) stop() {
 		t.Stop()
 	}
 	clear(ts.pending)
+	ts.stopVirtual()
 }

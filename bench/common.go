@@ -55,6 +55,14 @@ def receive(msg):
 def receive(msg):
     reply(msg)
 `)},
+	// C1: the grain, which answers every request with its message.
+	"egrain.star": {Data: []byte(`
+def init(identity):
+    pass
+
+def receive(msg):
+    reply(msg)
+`)},
 	// W3: the counter of the fan-in answers the last message, a request,
 	// with how many it got, and starts over (a node's counter serves many
 	// runs); the script producer sends them all, then that.

@@ -32,6 +32,10 @@
 //   - W2R and W3R: W2 and W3 between two processes over loopback, murmur
 //     nodes beside raw protoactor remote (remote.go: StartNode, then the
 //     Remote functions); not in the default report (-only R).
+//   - C1 grains: GrainsRemoteMurmur and GrainsRemoteProto time grain
+//     requests from a client process to grains on three cluster member
+//     processes (cluster.go: StartCluster); not in the default report
+//     (-only C1).
 //   - T1 log job: T1Generate writes (or finds) a generated web-server log,
 //     T1Murmur runs the application script of bench/t1 over it and
 //     T1Python the same job in Python; each answer must equal T1Expected,

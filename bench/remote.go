@@ -93,7 +93,7 @@ func play(role string) error {
 	eof := make(chan struct{})
 	in := bufio.NewReader(os.Stdin)
 	var job []byte
-	if role == "client" {
+	if role == "client" || role == "grains-proto" || role == "grains-murmur" {
 		var err error
 		if job, err = in.ReadBytes('\n'); err != nil {
 			return fmt.Errorf("reading the job: %w", err)
@@ -119,6 +119,8 @@ func play(role string) error {
 		case <-stop:
 		}
 		return nil
+	case "grains-proto", "grains-murmur": // C1's members (cluster.go)
+		return serveGrains(role, job, eof)
 	case "client":
 		var j remoteJob
 		if err := json.Unmarshal(job, &j); err != nil {
@@ -253,6 +255,8 @@ type remoteJob struct {
 	Count    int    `json:"count"`    // round trips (W2) or messages (W3)
 	FromGo   bool   `json:"from_go"`  // W3: produce from Go rather than from an actor
 	Deadline int64  `json:"deadline"` // Unix nanoseconds
+	// Seeds are C1's members' membership addresses (cluster.go).
+	Seeds []string `json:"seeds,omitempty"`
 }
 
 // run measures the job here, in the client process.
@@ -272,6 +276,8 @@ func (j remoteJob) run() (time.Duration, error) {
 		return fanInRemoteProto(ctx, j.Peer, j.Count, from)
 	case j.Workload == "W3" && j.Side == "murmur":
 		return fanInRemoteMurmur(ctx, j.Peer, j.Count, from)
+	case j.Workload == "C1":
+		return grainsRemote(ctx, j.Side, j.Seeds, j.Count)
 	}
 	return 0, fmt.Errorf("unknown job %+v", j)
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/internal/gctune"
 	"github.com/murmur-go/murmur/lib/files"
 )
 
@@ -78,7 +79,8 @@ type T1Result struct {
 // pool of k workers (zero: one per core), each reading its files with
 // read_file as under `murmur run`, and returns what it printed and its time
 // from loading main to its end. The system's start and shutdown are not
-// timed. T1Re fails with ErrT1Unavailable unless re and counter are
+// timed. It sets the garbage collector as `murmur run` does (gctune.Apply:
+// GOGC=400 unless the environment sets GOGC) and puts it back after. T1Re fails with ErrT1Unavailable unless re and counter are
 // predeclared.
 func T1Murmur(ctx context.Context, c T1Corpus, k int, v T1Variant) (T1Result, error) {
 	if k < 0 {
@@ -89,6 +91,8 @@ func T1Murmur(ctx context.Context, c T1Corpus, k int, v T1Variant) (T1Result, er
 		return T1Result{}, fmt.Errorf("bench: T1 murmur: %w", err)
 	}
 	defer root.Close()
+	_, restoreGC := gctune.Apply() // as murmur run
+	defer restoreGC()
 	var (
 		mu  sync.Mutex
 		out strings.Builder

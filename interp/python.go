@@ -27,6 +27,7 @@ var pythonBuiltins = starlark.StringDict{
 	"max":       starlark.NewBuiltin("max", pyMinMax),
 	"enumerate": starlark.NewBuiltin("enumerate", pyEnumerate),
 	"sorted":    starlark.NewBuiltin("sorted", pySorted),
+	"int":       starlark.NewBuiltin("int", pyInt), // int.go
 }
 
 // addPython puts the Python builtins into d.

@@ -6,6 +6,7 @@
 //	murmur node [flags]                        serve as a node other processes put actors on
 //	murmur check [-builtins a,b] file.star...  compile scripts and report errors with positions
 //	murmur replay FILE                         run a crash recording (run -record DIR) again, offline
+//	murmur test [flags] [files or folders]     run the test_ functions of *_test.star scripts
 //
 // `murmur run` resolves app.star's load() and spawn() paths inside the
 // folder that holds app.star. It prints what the scripts print, and exits
@@ -15,7 +16,10 @@
 // expect of a process a signal stopped. It grants scripts the time module
 // (a clock) and read-only access to the files under the application root
 // (read_file(path), list_files(dir=".", suffix="")), and shows a progress
-// bar on stderr for long pmap calls when stderr is a terminal.
+// bar on stderr for long pmap calls when stderr is a terminal. Unless the
+// environment sets GOGC, `murmur run` and `murmur node` run Go's garbage
+// collector with GOGC=400 and a soft memory limit of half the machine's
+// memory (internal/gctune): scripts make much short-lived garbage.
 //
 // With -peer (or -listen) `murmur run` is itself a node, and its scripts can
 // put actors on the peers: nodes() lists them, spawn(..., node=) and
@@ -33,6 +37,13 @@
 // `murmur check` compiles with the builtins of `murmur run`; -builtins
 // declares the names a Go host adds (Config.Builtins), so that scripts
 // written for that host check too.
+//
+// `murmur test` runs the test_ functions of *_test.star scripts (the files
+// named, or those in the folders named and below, not in testdata), each in
+// a fresh system on a virtual clock, with an assert module; see package
+// actortest. Its flags are go test's -run, -v and -timeout (per test,
+// 30s by default), and -wallclock; its output and exit status are go
+// test's: 1 when a test fails, 2 on a usage or compile error.
 package main
 
 import (
@@ -57,6 +68,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/murmur-go/murmur/actor"
+	"github.com/murmur-go/murmur/internal/gctune"
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/lib/files"
 )
@@ -73,6 +85,8 @@ Usage:
   murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
+  murmur test [flags] [files or folders]  run the test_ functions of *_test.star scripts, go test's way
+                                          (flags: -run REGEXP, -v, -timeout D, -wallclock)
   murmur help                             show this help
 
 Run 'murmur run -h' for the flags of run.
@@ -97,6 +111,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		return node(args[1:], stdout, stderr)
 	case "replay":
 		return replay(args[1:], stdout, stderr)
+	case "test":
+		return test(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -116,8 +132,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	watchEvery := fs.Duration("watch-interval", 500*time.Millisecond, "how often -watch looks at the files")
 	recordDir := fs.String("record", "", "write a crash recording of every actor that fails to this `folder`, for murmur replay")
 	recordLast := fs.Int("record-last", 100, "with -record, the messages each actor keeps (its last ones)")
+	cf := addClusterFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. Flags:\n")
+		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. "+gcHelp+" Flags:\n")
 		fs.PrintDefaults()
 	}
 	if status, done := parse(fs, args); done {
@@ -131,7 +148,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		defer restore()
 	}
-	nc, nerr := nf.config(len(nf.peers) > 0)
+	nc, nerr := nf.config(len(nf.peers) > 0 || cf.name != "") // a cluster member is a node
+	cc, cerr := cf.config()
+	nerr = cmp.Or(nerr, cerr)
 	if err = cmp.Or(err, nerr); err != nil {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 2
@@ -162,6 +181,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ShowRoot:  filepath.Dir(app),
 		MaxSteps:  *maxSteps,
 		Node:      nc,
+		Cluster:   cc,
 		Record:    recordCount(*recordDir, *recordLast),
 		RecordDir: *recordDir,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
@@ -260,6 +280,12 @@ func onSignals(parent context.Context) (ctx context.Context, stop func()) {
 	}
 }
 
+// gcHelp says what run and node do to the garbage collector (gctune).
+const gcHelp = `Unless the environment sets GOGC, it runs
+the garbage collector with GOGC=400 and, unless GOMEMLIMIT is set, a soft memory
+limit of half the machine's memory (scripts make much short-lived garbage;
+GOGC=100 restores Go's default).`
+
 // processFlags are the flags run and node share.
 type processFlags struct {
 	cores    *int
@@ -275,8 +301,8 @@ func procFlags(fs *flag.FlagSet, coresHelp string) *processFlags {
 	}
 }
 
-// apply checks the flags, sets GOMAXPROCS (restore puts it back) and
-// returns the log level.
+// apply checks the flags, sets GOMAXPROCS and the collector's defaults
+// (gctune; restore puts both back) and returns the log level.
 func (p *processFlags) apply() (level slog.Level, restore func(), err error) {
 	if *p.cores < 0 {
 		return 0, nil, errors.New("-cores must not be negative")
@@ -284,10 +310,11 @@ func (p *processFlags) apply() (level slog.Level, restore func(), err error) {
 	if err := level.UnmarshalText([]byte(*p.logLevel)); err != nil {
 		return 0, nil, fmt.Errorf("-log-level: %w", err)
 	}
-	restore = func() {}
+	_, restoreGC := gctune.Apply()
+	restore = restoreGC
 	if *p.cores > 0 {
 		old := runtime.GOMAXPROCS(*p.cores)
-		restore = func() { runtime.GOMAXPROCS(old) }
+		restore = func() { runtime.GOMAXPROCS(old); restoreGC() }
 	}
 	return level, restore, nil
 }

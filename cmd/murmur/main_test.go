@@ -64,6 +64,8 @@ func TestCLI(t *testing.T) {
 		{name: "check -builtins keyword", args: []string{"check", "-builtins", "lambda", "x.star"}, status: 2,
 			stderrHas: []string{`"lambda" is not a Starlark name`}},
 		{name: "check no file", args: []string{"check", "-builtins", "x"}, status: 2, stderrHas: []string{"Usage: murmur check"}},
+		{name: "run help says GOGC", args: []string{"run", "-h"}, stderrHas: []string{"Usage: murmur run", "GOGC=400", "GOMEMLIMIT"}},
+		{name: "node help says GOGC", args: []string{"node", "-h"}, stderrHas: []string{"Usage: murmur node", "GOGC=400"}},
 		{name: "check help", args: []string{"check", "-h"}, stderrHas: []string{"Usage: murmur check", "-builtins"}},
 		{name: "help", args: []string{"-h"}, stdoutHas: []string{"murmur run [flags] app.star [args...]", "murmur check file.star..."}},
 		{name: "unknown", args: []string{"frobnicate"}, status: 2, stderrHas: []string{`unknown command "frobnicate"`}},

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"math"
 	"os"
@@ -146,13 +147,23 @@ func loadTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
 	}, nil
 }
 
+// nodeFS is what a node's scripts load from: nothing, or, for a cluster
+// member hosting grain kinds, the current folder.
+func nodeFS(cc *actor.ClusterConfig) fs.FS {
+	if cc != nil && len(cc.Kinds) > 0 {
+		return os.DirFS(".")
+	}
+	return fstest.MapFS{}
+}
+
 func node(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("murmur node", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	pf := procFlags(fs, "cores to use (GOMAXPROCS) (0: all of them)")
 	nf := nodeFlags(fs, "127.0.0.1:7001")
+	cf := addClusterFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. Flags:\n")
+		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. "+gcHelp+" Flags:\n")
 		fs.PrintDefaults()
 	}
 	if status, done := parse(fs, args); done {
@@ -167,13 +178,15 @@ func node(args []string, stdout, stderr io.Writer) int {
 		defer restore()
 	}
 	nc, nerr := nf.config(true)
-	if err = cmp.Or(err, nerr); err != nil {
+	cc, cerr := cf.config()
+	if err = cmp.Or(err, nerr, cerr); err != nil {
 		fmt.Fprintf(stderr, "murmur node: %v\n", err)
 		return 2
 	}
 	var mu sync.Mutex
 	sys, err := actor.NewSystem(actor.Config{
-		FS:       fstest.MapFS{}, // no local files: a node's scripts come from peers
+		FS:       nodeFS(cc), // no local files: a node's scripts come from peers, but for its grain kinds
+		Cluster:  cc,
 		Clock:    true,
 		MaxSteps: *pf.maxSteps,
 		Node:     nc,
@@ -197,7 +210,18 @@ func node(args []string, stdout, stderr io.Writer) int {
 	mu.Unlock()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var members sync.WaitGroup
+	if cc != nil {
+		members.Go(func() {
+			reportMembers(ctx, sys, cc.Name, func(line string) {
+				mu.Lock()
+				defer mu.Unlock()
+				fmt.Fprintln(stdout, line)
+			})
+		})
+	}
 	<-ctx.Done()
+	members.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := sys.Shutdown(sctx); err != nil {

@@ -25,6 +25,13 @@ type Counter struct {
 	others *starlark.Dict   // the index (an int) of every other key; nil until one comes
 	frozen bool
 	iters  int // iterations under way: no key may be added meanwhile
+
+	// The string key last found or added, and its index: c[k] += n looks
+	// k up twice (get, then set), and the second finds it here. Not used
+	// once frozen, when other goroutines may read c.
+	last    string
+	lastIdx int
+	hasLast bool
 }
 
 var (
@@ -80,7 +87,13 @@ func (c *Counter) Add(k starlark.Value, n int64) error {
 // find returns the index of key k.
 func (c *Counter) find(k starlark.Value) (int, bool, error) {
 	if s, ok := k.(starlark.String); ok {
+		if c.hasLast && string(s) == c.last {
+			return c.lastIdx, true, nil
+		}
 		i, ok := c.strs[string(s)]
+		if ok && !c.frozen {
+			c.last, c.lastIdx, c.hasLast = string(s), i, true
+		}
 		return i, ok, nil
 	}
 	if c.others == nil {
@@ -128,6 +141,7 @@ func (c *Counter) insert(k starlark.Value, n int64) error {
 	i := len(c.keys)
 	if s, ok := k.(starlark.String); ok {
 		c.strs[string(s)] = i
+		c.last, c.lastIdx, c.hasLast = string(s), i, true
 	} else {
 		if c.others == nil {
 			c.others = starlark.NewDict(1)
@@ -168,8 +182,9 @@ func (c *Counter) Type() string          { return "counter" }
 func (c *Counter) Truth() starlark.Bool  { return len(c.keys) > 0 }
 func (c *Counter) Hash() (uint32, error) { return 0, errors.New("unhashable type: counter") }
 
-// Freeze makes the counter read-only (its keys are hashable, so frozen already).
-func (c *Counter) Freeze() { c.frozen = true }
+// Freeze makes the counter read-only (its keys are hashable, so frozen
+// already); from then on lookups leave the last key's cache alone.
+func (c *Counter) Freeze() { c.frozen, c.hasLast = true, false }
 
 // Len returns the number of keys, counts of zero and below included.
 func (c *Counter) Len() int { return len(c.keys) }

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.starlark.net/starlark"
@@ -47,6 +48,10 @@ func TestCounter(t *testing.T) {
 		{`c = counter(); c.update(["a", "b"]); c.update({"a": 5}); c.update(counter(["b"])); r = c`, `counter({"a": 6, "b": 2})`},
 		{`c = counter(); c.add("k"); c.add("k", 4); c.add("j", n = -2); r = c`, `counter({"k": 5, "j": -2})`},
 		{`c = counter(); c["k"] += 2; c["k"] += 1; c["z"] = 0; r = c`, `counter({"k": 3, "z": 0})`},
+		// the last key's cache: alternating keys, new keys, a key equal to the last but another string, other keys between
+		{`c = counter(); c["a"] += 1; c["b"] += 2; c["a"] += 3; c["a"] += 4; c["ab"[:1]] += 5; c[1] += 1; c["b"] += 1; c["c"] = 7; r = (c, c["a"], c["b"], c["c"], c["d"], c[1])`,
+			`(counter({"a": 13, "b": 3, 1: 1, "c": 7}), 13, 3, 7, 0, 1)`},
+		{`c = counter(); c["x"] += 1; d = c.copy(); d["x"] += 1; c["y"] += 1; d["y"] += 5; r = (c, d)`, `(counter({"x": 1, "y": 1}), counter({"x": 2, "y": 5}))`},
 		{`c = counter(["a"]); c.merge(counter(["a", "b"])); c.merge({"c": 2}); r = c`, `counter({"a": 2, "b": 1, "c": 2})`},
 		{`c = counter(["a", "b"]); c.merge(c); r = c`, `counter({"a": 2, "b": 2})`},
 		{`r = counter("c b a b c c x".split()).most_common()`, `[("c", 3), ("b", 2), ("a", 1), ("x", 1)]`},
@@ -165,6 +170,30 @@ func TestFrozen(t *testing.T) {
 	if r.String() != `(2, ["a"], [("a", 2)], None)` {
 		t.Errorf("got %s", r)
 	}
+}
+
+// TestFrozenReadAtOnce reads a frozen counter from many goroutines at once:
+// -race checks that lookups leave the last key's cache alone.
+func TestFrozenReadAtOnce(t *testing.T) {
+	c := counter.New()
+	for _, k := range []string{"a", "b"} {
+		if err := c.Add(starlark.String(k), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Freeze()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for _, k := range []string{"a", "b", "a", "zz"} {
+				n, err := c.Count(starlark.String(k))
+				if want := map[string]int64{"a": 1, "b": 1}[k]; err != nil || n != want {
+					t.Errorf("count of %q: %d, %v; want %d", k, n, err, want)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // most_common's heap (small k) ranks as a full sort does.

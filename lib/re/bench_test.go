@@ -4,6 +4,7 @@
 package re
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -99,4 +100,44 @@ func BenchmarkCacheParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// logText returns about n bytes of web-server log lines like bench's T1
+// corpus, with a bad request now and then.
+func logText(n int) string {
+	var b strings.Builder
+	for i := 0; b.Len() < n; i++ {
+		if i%500 == 7 {
+			b.WriteString(`10.0.0.1 - - [01/Nov/2026:00:00:00 +0000] "-" 400 0 "-" "-"` + "\n")
+			continue
+		}
+		fmt.Fprintf(&b, `10.%d.%d.%d - - [01/Nov/2026:00:00:%02d +0000] "%s /item/%d?page=%d HTTP/1.1" %d %d "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"`+"\n",
+			i%256, i/256%256, i%7, i%60, []string{"GET", "POST", "HEAD"}[i%3], i*7919%5000, i%9, []int{200, 304, 404}[i%3], i*31%20000)
+	}
+	return b.String()
+}
+
+// BenchmarkFindallLog is T1's findall over 1 MiB of log lines: by the scan
+// of seq.go (scan), by regexp in the lines holding the literal (regexp),
+// and by regexp a block of lines at a time, as before both (blocks).
+func BenchmarkFindallLog(b *testing.B) {
+	s := logText(1 << 20)
+	for _, how := range []string{"scan", "regexp", "blocks"} {
+		b.Run(how, func(b *testing.B) {
+			p, err := compile(`"[A-Z]+ (\S+) HTTP/\d\.\d" (\d{3}) (\d+|-)`, 0)
+			if err != nil || p.seq == nil {
+				b.Fatalf("%v, scanned %v", err, p.seq != nil)
+			}
+			switch how {
+			case "regexp":
+				p.seq = nil
+			case "blocks":
+				p.seq, p.lines, p.lit = nil, false, literal{}
+			}
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				p.findall(text{s: s})
+			}
+		})
+	}
 }

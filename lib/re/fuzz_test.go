@@ -35,6 +35,14 @@ func FuzzRe(f *testing.F) {
 		{`^\w|\w$`, "ab\ncd", ""},
 		{`(?i)[a-zé]+`, "Éa\xffBé ǅ", ""},
 		{`([^\s,]+)`, "a,b  c\u00a0d", `<\1>`},
+		{`"[A-Z]+ (\S+) HTTP/\d\.\d" (\d{3}) (\d+|-)`, "a \"GET /x HTTP/1.1\" 200 5 \"b\"\n\"- HTTP/1.1\" 2 -\n", `\2`},
+		{`\bkey=(\w*)`, "key=1 akey=2\nkey=\xff key=", `\1`},
+		{`(?m)^ab(c)?$`, "abc\nab\r\nab", ""},
+		{`(ab)+c?`, "ababc\nabab ab", ""},
+		{`x\x{fffd}y`, "x\xffy x\ufffdy", ""},
+		{`(q[a-z]*Z|zq)!`, "qzqzqz zq! qzZ!", ""},
+		{`(x(\d+)|y(\w)z)!\d{2,4}`, "x12!123 yaz!1 y!z!99", ""},
+		{`[^;\n]+;`, "é;x\xff; ;;\n\xe2\x82;", ""},
 	} {
 		f.Add(seed[0], seed[1], seed[2])
 	}
@@ -71,6 +79,21 @@ func FuzzRe(f *testing.F) {
 				for _, n := range []int{-1, 1, 2} {
 					if got, want := p.allBy(s, n, true, size), whole; !sameMatches(got, want, n) {
 						t.Fatalf("%q in %q by blocks of %d, n=%d: %v, whole: %v", pattern, s, size, n, got, want)
+					}
+				}
+			}
+		}
+		if p.lit.s != "" { // every match holds the required literal; by lines finds what whole does
+			for _, groups := range []bool{true, false} {
+				whole := p.allIn(s, -1, groups)
+				for _, l := range whole {
+					if !strings.Contains(s[l[0]:l[1]], p.lit.s) {
+						t.Fatalf("%q in %q: match %v lacks the required literal %q", pattern, s, l, p.lit.s)
+					}
+				}
+				for _, n := range []int{-1, 1, 2} {
+					if got := p.all(s, n, groups); !sameMatches(got, whole, n) {
+						t.Fatalf("%q in %q, n=%d, groups %v: %v, whole: %v", pattern, s, n, groups, got, whole)
 					}
 				}
 			}

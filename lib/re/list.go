@@ -75,10 +75,19 @@ func lineLocal(re *rsyntax.Regexp) bool {
 
 // all returns the first n matches of p in s (all when n < 0), with their
 // groups' offsets when groups is set (always, for a run of one class), in
-// Python's order.
+// Python's order. A text without p's required literal has none; a pattern
+// that cannot match '\n' and has one is sought only in the lines that hold
+// it (allInLines); other patterns that cannot match '\n' are matched a block
+// of lines at a time.
 func (p *Pattern) all(s string, n int, groups bool) [][]int {
 	if p.run != nil {
 		return p.run.all(s, n)
+	}
+	if p.lit.s != "" && p.lit.index(s) < 0 {
+		return nil
+	}
+	if p.lines {
+		return p.allInLines(s, n, groups)
 	}
 	size := 0
 	if len(s) > blockSize {

@@ -54,14 +54,18 @@ func quote(s string) string {
 // immutable and safe for concurrent use: one cached Pattern serves every
 // interpreter that uses its source.
 type Pattern struct {
-	src      string
-	flags    int
-	re       *regexp.Regexp // unanchored, for search and the rest
-	anchored *regexp.Regexp // \A(?:src), for match
-	full     *regexp.Regexp // \A(?:src)\z, for fullmatch
-	after    *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips; nil unless nullable
-	nullable bool           // whether it may match the empty string
-	run      *classRun      // set when the pattern is a run of one class: the fast path
+	src         string
+	flags       int
+	re          *regexp.Regexp // unanchored, for search and the rest
+	anchored    *regexp.Regexp // \A(?:src), for match
+	full        *regexp.Regexp // \A(?:src)\z, for fullmatch
+	after       *regexp.Regexp // \A(?s:.)(?:src), for the empty matches Go skips; nil unless nullable
+	nullable    bool           // whether it may match the empty string
+	run         *classRun      // set when the pattern is a run of one class: the fast path
+	lit         literal        // a literal every match holds (requiredLiteral); "" when none is known
+	lines       bool           // lit is set and matches are sought only in the lines that hold it (allInLines)
+	seq         *seq           // set when p.lines and the pattern never backtracks: the scan of seq.go
+	contextFree bool           // no ^, $, \b, \B, \A, \z: a line may be matched again from an offset
 
 	chunkOnce sync.Once
 	chunk     int // the size of the blocks of lines a big text is matched in; 0: whole
@@ -91,7 +95,12 @@ func compile(src string, flags int) (*Pattern, error) {
 	if err != nil {
 		return nil, patternError(src, prefix, err) // regexp parsed it: not reached
 	}
-	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree)}
+	p := &Pattern{src: src, flags: flags, re: re, nullable: nullable(tree), run: newClassRun(tree),
+		lit: newLiteral(requiredLiteral(tree)), contextFree: contextFree(tree)}
+	p.lines = p.lit.s != "" && !p.nullable && lineLocal(tree)
+	if p.lines && p.contextFree {
+		p.seq = newSeq(tree, re.NumSubexp())
+	}
 	// The variants put src in a non-capturing group, which keeps its group
 	// numbers; a \Q that src leaves open is closed first, or it would quote
 	// the group's ")".
@@ -371,7 +380,10 @@ func (t text) value(s string) starlark.Value {
 
 // search returns the first match anywhere in t, or None.
 func (p *Pattern) search(t text) starlark.Value {
-	if p.run == nil && (len(t.s) <= blockSize || p.blockSize() == 0) {
+	if p.run == nil && !p.lines && (len(t.s) <= blockSize || p.blockSize() == 0) {
+		if p.lit.s != "" && p.lit.index(t.s) < 0 {
+			return starlark.None
+		}
 		return p.matchWith(p.re, t)
 	}
 	locs := p.all(t.s, 1, true)
@@ -420,12 +432,16 @@ func (p *Pattern) findall(t text) *starlark.List {
 	}
 	locs := p.all(t.s, -1, true)
 	out := make([]starlark.Value, len(locs))
+	var groups []starlark.Value // the tuples' elements, all in one: fewer allocations
+	if ng > 1 {
+		groups = make([]starlark.Value, len(locs)*ng)
+	}
 	for i, l := range locs {
 		if ng == 1 {
 			out[i] = t.value(groupText(t.s, l, 1))
 			continue
 		}
-		tup := make(starlark.Tuple, ng)
+		tup := starlark.Tuple(groups[i*ng : (i+1)*ng : (i+1)*ng])
 		for g := 1; g <= ng; g++ {
 			tup[g-1] = t.value(groupText(t.s, l, g))
 		}

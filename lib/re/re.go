@@ -63,9 +63,18 @@
 // jobs ([a-z]+, \w+, \S+, (\d+), [^,\n]+), is found by a plain scan:
 // findall over a text runs at about three times CPython's speed. Other
 // patterns run on Go's regexp, about half as fast as CPython's engine on
-// text; over a big text, one that cannot match a newline and has no \A or
-// \z (nor ^ or $ without re.MULTILINE) is matched a block of lines at a
-// time, with the same results, 1.2 to 1.5 times faster than whole.
+// text. A literal that every match must hold (" HTTP/" in
+// `"GET (\S+) HTTP/\d`) is sought first: a text without it has no match.
+// Over a big text, a pattern that cannot match a newline and has no \A or
+// \z (nor ^ or $ without re.MULTILINE) is matched only in the lines that
+// hold its literal, when it has one, and else a block of lines at a time,
+// with the same results, 1.2 to 1.5 times faster than whole. In those
+// lines, a pattern that never needs to backtrack, a sequence of literals,
+// groups and greedy repeats of one class where what follows a repeat cannot
+// start with its class and the branches of an alternation start with
+// different characters (`"[A-Z]+ (\S+) HTTP/\d\.\d" (\d{3}) (\d+|-)`), is
+// found by a plain scan, about twice as fast as regexp; repeats marked as
+// tried keep it linear in time.
 //
 // # Cache and concurrency
 //

@@ -7,6 +7,7 @@
 //	go run ./bench/cmd/report -only W1 -w1 1000000 -runs 1
 //	go run ./bench/cmd/report -json > report.json
 //	go run ./bench/cmd/report -only R              # W2 and W3 between two processes (W2R, W3R)
+//	go run ./bench/cmd/report -only C1             # grain requests across three cluster member processes
 //
 // Progress goes to stderr, the table (or JSON) to stdout.
 package main
@@ -39,6 +40,7 @@ type options struct {
 	linger time.Duration   // murmur mailboxes' linger; zero means the default
 	w2r    int             // round trips in W2R
 	w3r    int             // messages in W3R
+	c1     int             // grain requests in C1
 }
 
 func main() {
@@ -46,7 +48,7 @@ func main() {
 	var only string
 	flag.IntVar(&o.runs, "runs", 3, "runs of every workload; the table shows medians")
 	flag.BoolVar(&o.asJSON, "json", false, "print JSON instead of a table")
-	flag.StringVar(&only, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5,W6,W7, and W2R,W3R or R for both, which run only when named); empty means W1 to W7")
+	flag.StringVar(&only, "only", "", "comma-separated workloads to run (W1,W2,W3,W4,W5,W6,W7, and W2R,W3R or R for both, and C1, which run only when named); empty means W1 to W7")
 	flag.IntVar(&o.w1, "w1", 100_000, "actors spawned in W1")
 	flag.IntVar(&o.w2, "w2", 100_000, "round trips in W2")
 	flag.IntVar(&o.w3, "w3", 1_000_000, "messages in W3")
@@ -56,6 +58,7 @@ func main() {
 	flag.DurationVar(&o.linger, "linger", 0, "how long a murmur mailbox keeps its goroutine after its queue empties (W1-W7); zero means murmur's default, negative none")
 	flag.IntVar(&o.w2r, "w2r", 20_000, "round trips in W2R (W2 between two processes)")
 	flag.IntVar(&o.w3r, "w3r", 200_000, "messages in W3R (W3 between two processes)")
+	flag.IntVar(&o.c1, "c1", 20_000, "grain requests in C1 (grains on three cluster member processes)")
 	flag.Parse()
 	o.only = make(map[string]bool)
 	for _, w := range strings.Split(only, ",") {
@@ -63,8 +66,8 @@ func main() {
 			o.only[w] = true
 		}
 	}
-	if o.runs < 1 || o.w1 < 1 || o.w2 < 1 || o.w3 < 1 || o.w5max < 1 || o.w6 < 1 || o.w7 < 1 || o.w2r < 1 || o.w3r < 1 {
-		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3, -w5max, -w6, -w7, -w2r and -w3r must be at least 1")
+	if o.runs < 1 || o.w1 < 1 || o.w2 < 1 || o.w3 < 1 || o.w5max < 1 || o.w6 < 1 || o.w7 < 1 || o.w2r < 1 || o.w3r < 1 || o.c1 < 1 {
+		fmt.Fprintln(os.Stderr, "report: -runs, -w1, -w2, -w3, -w5max, -w6, -w7, -w2r, -w3r and -c1 must be at least 1")
 		os.Exit(2)
 	}
 	bench.Mailbox.Linger = o.linger
@@ -174,6 +177,10 @@ func measure(ctx context.Context, o options) ([]*row, error) {
 	}
 	if wantRemote(o, "W3R") {
 		rs, run := w3r(o.w3r)
+		rows, runs = append(rows, rs...), append(runs, run)
+	}
+	if o.only["C1"] {
+		rs, run := c1(o.c1)
 		rows, runs = append(rows, rs...), append(runs, run)
 	}
 	if len(rows) == 0 {

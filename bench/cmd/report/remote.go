@@ -8,6 +8,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/murmur-go/murmur/bench"
 )
@@ -80,5 +81,38 @@ func w3r(n int) ([]*row, func(context.Context) error) {
 			}
 			return nil
 		})
+	}
+}
+
+// c1 is C1 (bench/cluster.go): grain request round trips from a client
+// process to grains on three cluster member processes, murmur's script
+// grains beside raw protoactor cluster grains. It runs only when -only
+// names it.
+func c1(n int) ([]*row, func(context.Context) error) {
+	r := &row{ID: "C1", Figure: fmt.Sprintf("grain requests, 3 member processes, %s round trips", count(n)), Unit: "/s",
+		Target: "report it"}
+	return []*row{r}, func(ctx context.Context) error {
+		progress("  C1 grain requests across three member processes, %d round trips", n)
+		cl, err := bench.StartCluster(ctx)
+		if err != nil {
+			return err
+		}
+		m, err := bench.GrainsRemoteMurmur(ctx, cl, n)
+		if err != nil {
+			err = fmt.Errorf("C1 murmur: %w", err)
+		}
+		var p time.Duration
+		if err == nil {
+			if p, err = bench.GrainsRemoteProto(ctx, cl, n); err != nil {
+				err = fmt.Errorf("C1 protoactor: %w", err)
+			}
+		}
+		if cerr := cl.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			r.add(perSecond(n, m), perSecond(n, p))
+		}
+		return err
 	}
 }
