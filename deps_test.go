@@ -25,7 +25,10 @@ var layers = map[string][]string{
 		// etcd providers, its disthash identity lookup.
 		"github.com/asynkron/protoactor-go/cluster", "github.com/asynkron/protoactor-go/cluster/clusterproviders/automanaged",
 		"github.com/asynkron/protoactor-go/cluster/clusterproviders/etcd", "github.com/asynkron/protoactor-go/cluster/identitylookup/disthash",
-		"github.com/labstack/echo", "go.etcd.io/etcd/client/v3", "google.golang.org/protobuf/types/known/emptypb"},
+		"github.com/labstack/echo", "go.etcd.io/etcd/client/v3", "google.golang.org/protobuf/types/known/emptypb",
+		// metrics and traces through OpenTelemetry's API (Config.MeterProvider, Config.TracerProvider)
+		"go.opentelemetry.io/otel/metric", "go.opentelemetry.io/otel/attribute", "go.opentelemetry.io/otel/trace",
+		"go.opentelemetry.io/otel/codes"},
 	// clustertest starts an etcd server for cluster tests.
 	"github.com/murmur-go/murmur/actor/clustertest": {"go.uber.org/goleak"},
 	// wire is the protobuf message envelopes cross nodes in.
@@ -35,11 +38,17 @@ var layers = map[string][]string{
 		"google.golang.org/protobuf/types/known/",     // raw protoactor remote's messages
 		"github.com/murmur-go/murmur/lib/files",       // T1 reads its corpus as murmur run does
 		"github.com/murmur-go/murmur/internal/gctune", // and sets the collector as it does
-		"github.com/labstack/echo"},                   // C1's raw members serve protoactor's automanaged membership on loopback
+		"github.com/labstack/echo",                    // C1's raw members serve protoactor's automanaged membership on loopback
+		"go.opentelemetry.io/otel/metric"},            // -metrics: what metrics cost
 	"github.com/murmur-go/murmur/bench/cmd/report": {"github.com/murmur-go/murmur/", "github.com/asynkron/protoactor-go/", "go.starlark.net/"},
 	"github.com/murmur-go/murmur/cmd/murmur": {"github.com/schollz/progressbar/v3", "golang.org/x/term", "github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/serialize", "github.com/murmur-go/murmur/mailbox", "go.starlark.net/",
-		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/internal/gctune"},
+		"github.com/murmur-go/murmur/lib/files", "github.com/murmur-go/murmur/actortest", "github.com/murmur-go/murmur/internal/gctune",
+		"github.com/murmur-go/murmur/observe"},
+	// observe: metrics, traces and the live view, over actor's snapshots and events.
+	"github.com/murmur-go/murmur/observe": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
+		"github.com/murmur-go/murmur/mailbox", "github.com/murmur-go/murmur/serialize", "go.opentelemetry.io/otel/",
+		"github.com/prometheus/client_golang/prometheus", "github.com/prometheus/client_golang/prometheus/promhttp"},
 	// actortest runs test scripts, in go test and for murmur test.
 	"github.com/murmur-go/murmur/actortest": {"github.com/murmur-go/murmur/actor", "github.com/murmur-go/murmur/interp",
 		"github.com/murmur-go/murmur/lib/files", "go.starlark.net/"},

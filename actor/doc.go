@@ -229,5 +229,17 @@
 // A builtin is called from many interpreters at once, so it must be safe for
 // concurrent use; murmur's own builtins are.
 //
+// # Observing a system
+//
+// System.Snapshot says what runs now (aggregates by script, the top actors,
+// a search, one level of the tree, pools, peers) without listing every
+// actor; Subscribe reports failures and dead letters as they happen.
+// Config.MeterProvider receives metrics per script through OpenTelemetry
+// (messages, processing time, failures, restarts, spawns, stops, live
+// actors, mailbox depth, dead letters; a node's traffic and peers), and
+// Config.TracerProvider makes each processed message a span whose parent is
+// its sender's, carried in the envelope across nodes too. Both are off by
+// default, at the cost of a nil check. Package observe serves them.
+//
 // A System and its methods are safe for concurrent use.
 package actor

@@ -250,7 +250,10 @@ func (g *goActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	g.a.h.pc, g.a.h.sender, g.a.h.tookSender, g.a.msg = c, m.sender, false, m
+	t, span := ref.stats.begin(), ref.sys.startSpan(ref, m)
 	err := g.run(m)
+	ref.stats.done(t)
+	endSpan(ref, span, err)
 	g.a.h.sender, g.a.msg = nil, nil
 	if err != nil {
 		g.fail(c, err, m)
@@ -317,6 +320,7 @@ func (g *goActor) fail(c proto.Context, err error, m *envelope) {
 		return
 	}
 	ref.sys.logFailure(ref, err, answered)
+	ref.stats.count(failuresOf)
 	ev := &FailureEvent{Actor: ref.addr, Script: ref.scriptName(), Err: err, limits: ref.sys.cfg.Limits}
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true

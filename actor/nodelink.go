@@ -30,6 +30,7 @@ func (n *node) deliver(to Address, env *envelope, sender *proto.PID) error {
 		s.deadLetter(to, env, "node unreachable")
 		return nil
 	}
+	s.meters.traffic(true, env.msg.Size())
 	if !n.send(proto.NewPID(to.Node, to.ID), toWire(env), sender) {
 		if env.request {
 			s.answerError(sender, ErrShutdown)

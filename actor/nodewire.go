@@ -13,12 +13,12 @@ import (
 // toWire is env as it crosses to another node: transferred buffers become
 // copies there (their handles here are detached already).
 func toWire(env *envelope) *wire.Envelope {
-	return &wire.Envelope{Body: env.msg.Body, Buffers: env.msg.Buffers, Request: env.request}
+	return &wire.Envelope{Body: env.msg.Body, Buffers: env.msg.Buffers, Request: env.request, Trace: traceBytes(env.trace)}
 }
 
 // fromWire is the envelope of a message from another node.
 func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
-	return &envelope{msg: serialize.Envelope{Body: w.Body, Buffers: w.Buffers}, request: w.Request, sender: sender}
+	return &envelope{msg: serialize.Envelope{Body: w.Body, Buffers: w.Buffers}, request: w.Request, sender: sender, trace: traceFrom(w.Trace)}
 }
 
 // Errors that keep their identity (errors.Is) when they answer a request

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/murmur-go/murmur/interp"
 	"github.com/murmur-go/murmur/mailbox"
@@ -31,6 +32,7 @@ type actorRef struct {
 	parent *actorRef
 	mb     *mailbox.Mailbox
 	main   bool
+	stats  *scriptStats // its script's counters; nil when metrics are off
 
 	inst       atomic.Pointer[interp.Instance]
 	isCanceled atomic.Bool
@@ -54,14 +56,15 @@ type actorRef struct {
 // refExtras holds the parts of an actor's record that most actors never
 // use; keeping them out of actorRef keeps an idle actor under 3 KB.
 type refExtras struct {
-	asks     []*replySlot // outstanding ask() slots; touched only by the actor's goroutine
-	children []*actorRef  // guarded by the actor's mu
-	pools    []*Pool      // pools it started, which stop with it; guarded by mu
-	failures []time.Time  // recent failures, for restart intensity; guarded by mu
-	watchers []Address    // guarded by mu
-	remote   []Address    // children on other nodes; guarded by mu
-	relay    *proto.PID   // where remote termination notices come; guarded by mu
-	guestOf  string       // the peer node that spawned it here, if one did; guarded by mu
+	asks     []*replySlot                      // outstanding ask() slots; touched only by the actor's goroutine
+	children []*actorRef                       // guarded by the actor's mu
+	pools    []*Pool                           // pools it started, which stop with it; guarded by mu
+	failures []time.Time                       // recent failures, for restart intensity; guarded by mu
+	watchers []Address                         // guarded by mu
+	remote   []Address                         // children on other nodes; guarded by mu
+	relay    *proto.PID                        // where remote termination notices come; guarded by mu
+	guestOf  string                            // the peer node that spawned it here, if one did; guarded by mu
+	span     atomic.Pointer[trace.SpanContext] // the span of the message it processes, when tracing is on
 }
 
 // ext returns the actor's extras, making them on first use.
@@ -150,6 +153,7 @@ func (r *actorRef) terminate() {
 		heir = r.opts.pool.workerStopped(r)
 	}
 	r.cancel("stopped")
+	r.stats.count(stopsOf)
 	r.sys.actors.CompareAndDelete(r.addr.ID, r)
 	r.stopChildren("parent stopped")
 	if r.parent != nil {

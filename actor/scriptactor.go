@@ -80,6 +80,7 @@ func (r *actorRef) incoming(c proto.Context) (*envelope, bool) {
 			r.sys.logger.Warn("error answer sent to an actor", "actor", r.addr, "error", m.Error)
 			return nil, false
 		}
+		r.sys.meters.traffic(false, len(m.Body))
 		return fromWire(m, c.Sender()), true
 	case *proto.DeadLetterResponse:
 		// A missing actor on another node, or a node it could not reach.
@@ -165,6 +166,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 	}
 	a.host.pc, a.host.sender, a.host.tookSender = c, m.sender, false
 	a.recordMessage(m)
+	t, span := a.ref.stats.begin(), a.ref.sys.startSpan(a.ref, m)
 	a.ref.touched()
 	var err error
 	if d := a.ref.opts.MessageTimeout; d > 0 {
@@ -173,6 +175,8 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		err = a.receive(m.msg)
 	}
 	a.host.sender = nil
+	a.ref.stats.done(t)
+	endSpan(a.ref, span, err)
 	if err != nil {
 		a.fail(c, err, m)
 	} else if m.request && !m.fanout && !a.host.tookSender {
@@ -240,6 +244,7 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	// while it was failing (the requester it answered may have ended and
 	// stopped it at once).
 	ref.sys.logFailure(ref, err, answered)
+	ref.stats.count(failuresOf)
 	ev := &FailureEvent{Actor: ref.addr, Script: ref.mod.Name(), Err: err, limits: ref.sys.cfg.Limits}
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true

@@ -15,6 +15,8 @@ import (
 
 	proto "github.com/asynkron/protoactor-go/actor"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/murmur-go/murmur/actor/internal/wire"
 	"github.com/murmur-go/murmur/mailbox"
 	"github.com/murmur-go/murmur/serialize"
@@ -30,6 +32,7 @@ type envelope struct {
 	// pool): the first answer wins, so one that does not answer stays silent
 	// instead of failing the request with ErrNoReply.
 	fanout bool
+	trace  *trace.SpanContext // the sender's span; nil unless tracing is on
 }
 
 // IgnoreDeadLetterLogging tells protoactor not to log our dead letters: the
@@ -66,6 +69,9 @@ func senderOf(m any) (*envelope, *proto.PID) {
 func (s *System) deliver(ctx context.Context, to Address, env *envelope, sender *proto.PID) error {
 	if s.closing.Load() {
 		return ErrShutdown
+	}
+	if s.tracer != nil {
+		env = s.traced(ctx, env)
 	}
 	if env.sender != sender {
 		cp := *env // envelopes are shared by broadcasts: never written once sent

@@ -132,6 +132,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		own := opts
 		ref.opts = &own
 	}
+	ref.stats = s.meters.script(ref.scriptName())
 	if mbc.MaxMessages > 0 || mbc.MaxBytes > 0 {
 		// Messages from peers come through protoactor, which cannot be made
 		// to wait: a full mailbox refuses them rather than grow past its bound.
@@ -171,6 +172,7 @@ func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
 		}
 		return Address{}, fmt.Errorf("actor: spawn %s: %w", ref.scriptName(), err)
 	}
+	ref.stats.count(spawnsOf)
 	if s.closing.Load() { // the shutdown may have tried to stop it before it existed
 		ref.stop("system shut down")
 	}

@@ -135,6 +135,7 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 		guardian.StopChildren(ref.pid)
 		return
 	}
+	ref.stats.count(restartsOf)
 	switch {
 	case sup.Strategy == AllForOne && ref.parent != nil:
 		event("restarted with siblings")

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 	"go.starlark.net/starlark"
 
 	"github.com/murmur-go/murmur/interp"
@@ -89,6 +91,14 @@ type Config struct {
 	// grains (see ClusterConfig); it is a node too, on loopback unless
 	// Node says otherwise. Nil means no cluster.
 	Cluster *ClusterConfig
+	// MeterProvider, if set, receives the system's metrics (see metrics.go).
+	// Nil means none, at the cost of a nil check.
+	MeterProvider metric.MeterProvider
+	// TracerProvider, if set, makes each message an actor processes a span
+	// whose parent is the sender's span, carried in the envelope, across
+	// nodes too (see tracing.go). Nil means no tracing, and nothing added
+	// to envelopes.
+	TracerProvider trace.TracerProvider
 	// VirtualClock, if set, is the time the system's timers run on (see
 	// VirtualClock), for tests; one clock serves one system. Nil means
 	// the wall clock.
@@ -119,6 +129,8 @@ type System struct {
 	reload  reloads            // the versions Reload replaced (reload.go)
 	records atomic.Int64       // crash recordings written or tried (record.go)
 	cl      *clusterState      // nil unless Config.Cluster
+	meters  *meters            // nil unless Config.MeterProvider
+	tracer  trace.Tracer       // nil unless Config.TracerProvider
 	// baseSubscribers is how many subscribers protoactor itself keeps on
 	// the event stream; more means someone wants murmur's events.
 	baseSubscribers int32
@@ -170,6 +182,15 @@ func NewSystem(cfg Config) (*System, error) {
 	s.baseSubscribers = s.proto.EventStream.Length()
 	if err := s.attachClock(); err != nil {
 		return nil, err
+	}
+	if cfg.TracerProvider != nil {
+		s.tracer = cfg.TracerProvider.Tracer(tracerName)
+	}
+	if cfg.MeterProvider != nil {
+		if s.meters, err = newMeters(s, cfg.MeterProvider); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("actor: metrics: %w", err)
+		}
 	}
 	return s, nil
 }
@@ -364,6 +385,7 @@ func (s *System) finishShutdown(refs []*actorRef) {
 	s.net.close()
 	s.detachClock()
 	s.proto.Shutdown()
+	s.meters.close()
 	s.shut.err = s.engine.Close()
 }
 

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	proto "github.com/asynkron/protoactor-go/actor"
+	"go.opentelemetry.io/otel/metric"
 
 	"github.com/murmur-go/murmur/actor"
 	"github.com/murmur-go/murmur/mailbox"
@@ -184,6 +185,11 @@ def receive(msg):
 // compare scheduling choices in one run.
 var Mailbox mailbox.Config
 
+// MeterProvider is the metrics provider of murmur's systems in W1-W7
+// (actor.Config.MeterProvider). Nil means metrics off; the benchmarks'
+// -metrics flag sets it, to measure what metrics cost.
+var MeterProvider metric.MeterProvider
+
 // murmurSystem is a murmur system running Scripts, with messages up to
 // maxBytes (zero means serialize's default).
 type murmurSystem struct {
@@ -191,7 +197,7 @@ type murmurSystem struct {
 }
 
 func newMurmur(maxBytes int) (murmurSystem, error) {
-	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Limits: serialize.Limits{MaxBytes: maxBytes}, Mailbox: Mailbox})
+	sys, err := actor.NewSystem(actor.Config{FS: Scripts, Limits: serialize.Limits{MaxBytes: maxBytes}, Mailbox: Mailbox, MeterProvider: MeterProvider})
 	return murmurSystem{sys}, err
 }
 

@@ -87,6 +87,7 @@ type Stats struct {
 	Processed   uint64 // user messages handed to the invoker or returned by Receive
 	Rejected    uint64 // Offers refused with ErrFull (Fail policy)
 	Dropped     uint64 // Offers refused with ErrDropped (Drop policy)
+	Running     bool   // a goroutine processes the mailbox now, or is about to
 }
 
 // Scheduling states of a mailbox (see schedule.go). They change only under
@@ -337,6 +338,7 @@ func (m *Mailbox) Stats() Stats {
 		Processed:   m.processed,
 		Rejected:    m.rejected,
 		Dropped:     m.dropped,
+		Running:     m.state == running || m.state == receiving,
 	}
 }
 

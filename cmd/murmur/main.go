@@ -34,6 +34,11 @@
 // which `murmur replay FILE` runs again offline, exiting 1 when it fails
 // the same way (3 when not).
 //
+// `murmur run` and `murmur node` take -metrics host:port, which serves the
+// system's metrics in Prometheus's text format at /metrics, and -ui
+// host:port, which serves the live view of the system (package observe);
+// both listen on loopback unless another interface is named.
+//
 // `murmur check` compiles with the builtins of `murmur run`; -builtins
 // declares the names a Go host adds (Config.Builtins), so that scripts
 // written for that host check too.
@@ -79,10 +84,12 @@ Usage:
   murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
                                           (flags: -cores N, -max-steps N, -timeout D, -log-level L,
                                            -peer host:port to use other nodes, -listen host:port,
+                                           -metrics 127.0.0.1:9464 for Prometheus, -ui 127.0.0.1:7070 for the live view,
                                            -watch: reload changed scripts into the running actors,
                                            -record DIR: write a crash recording of each failed actor there)
   murmur replay FILE                      run a crash recording again, offline; exit 1 if it fails the same way
-  murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn
+  murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn,
+                                          -metrics host:port, -ui host:port
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
   murmur test [flags] [files or folders]  run the test_ functions of *_test.star scripts, go test's way
@@ -133,6 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	recordDir := fs.String("record", "", "write a crash recording of every actor that fails to this `folder`, for murmur replay")
 	recordLast := fs.Int("record-last", 100, "with -record, the messages each actor keeps (its last ones)")
 	cf := addClusterFlags(fs)
+	of := observeFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur run [flags] app.star [args...]\n\nRuns app.star's main(args) as the root actor. "+gcHelp+" Flags:\n")
 		fs.PrintDefaults()
@@ -155,6 +163,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 2
 	}
+	defer of.shutdown()
+	defer of.close()
+	if err := of.listen(); err != nil {
+		fmt.Fprintf(stderr, "murmur run: %v\n", err)
+		return 2
+	}
 	maxSteps := pf.maxSteps
 	app := fs.Arg(0)
 	ctx, stop := onSignals(context.Background())
@@ -173,7 +187,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var mu sync.Mutex // print() comes from many actors at once
 	progress := newProgress(stderr)
 	defer progress.finish()
-	sys, err := actor.NewSystem(actor.Config{
+	sys, err := actor.NewSystem(of.configure(actor.Config{
 		Clock:     true,                 // the command line grants a clock: time.now() for timings
 		Builtins:  files.Builtins(root), // and read-only files under the application root
 		Progress:  progress.update,
@@ -191,11 +205,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			progress.clear()
 			fmt.Fprintln(stdout, msg)
 		},
-	})
+	}))
 	if err != nil {
 		fmt.Fprintf(stderr, "murmur run: %v\n", err)
 		return 1
 	}
+	of.serve(sys, stderr)
 	status := 0
 	mod, err := sys.Load(filepath.Base(app))
 	stopWatch := func() {}
@@ -224,6 +239,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	// Stopped by a signal or not, the system stops cleanly: every actor's
 	// stopping() runs.
+	of.close()
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := sys.Shutdown(sctx); err != nil {

@@ -162,6 +162,7 @@ func node(args []string, stdout, stderr io.Writer) int {
 	pf := procFlags(fs, "cores to use (GOMAXPROCS) (0: all of them)")
 	nf := nodeFlags(fs, "127.0.0.1:7001")
 	cf := addClusterFlags(fs)
+	of := observeFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "Usage: murmur node [flags]\n\nServes as a node: peers send its actors messages and, with -allow-remote-spawn,\nstart actors on it. Prints \"murmur node listening on host:port\" when ready. "+gcHelp+" Flags:\n")
 		fs.PrintDefaults()
@@ -183,8 +184,14 @@ func node(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "murmur node: %v\n", err)
 		return 2
 	}
+	defer of.shutdown()
+	defer of.close()
+	if err := of.listen(); err != nil {
+		fmt.Fprintf(stderr, "murmur node: %v\n", err)
+		return 2
+	}
 	var mu sync.Mutex
-	sys, err := actor.NewSystem(actor.Config{
+	sys, err := actor.NewSystem(of.configure(actor.Config{
 		FS:       nodeFS(cc), // no local files: a node's scripts come from peers, but for its grain kinds
 		Cluster:  cc,
 		Clock:    true,
@@ -196,11 +203,12 @@ func node(args []string, stdout, stderr io.Writer) int {
 			defer mu.Unlock()
 			fmt.Fprintln(stdout, msg)
 		},
-	})
+	}))
 	if err != nil {
 		fmt.Fprintf(stderr, "murmur node: %v\n", err)
 		return 1
 	}
+	of.serve(sys, stderr)
 	spawn := "refuses code from peers (start with -allow-remote-spawn to accept it)"
 	if nc.AllowRemoteSpawn {
 		spawn = "runs code from peers"
@@ -222,6 +230,7 @@ func node(args []string, stdout, stderr io.Writer) int {
 	}
 	<-ctx.Done()
 	members.Wait()
+	of.close()
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := sys.Shutdown(sctx); err != nil {

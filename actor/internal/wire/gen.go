@@ -55,6 +55,7 @@ func main() {
 				field("request", "request", 3, bl, false),
 				field("error_code", "errorCode", 4, i32, false),
 				field("error", "error", 5, str, false),
+				field("trace", "trace", 6, b, false),
 			),
 			msg("Address",
 				field("node", "node", 1, str, false),

@@ -28,6 +28,7 @@ type Envelope struct {
 	Request       bool                   `protobuf:"varint,3,opt,name=request,proto3" json:"request,omitempty"`
 	ErrorCode     int32                  `protobuf:"varint,4,opt,name=error_code,json=errorCode,proto3" json:"error_code,omitempty"`
 	Error         string                 `protobuf:"bytes,5,opt,name=error,proto3" json:"error,omitempty"`
+	Trace         []byte                 `protobuf:"bytes,6,opt,name=trace,proto3" json:"trace,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -95,6 +96,13 @@ func (x *Envelope) GetError() string {
 		return x.Error
 	}
 	return ""
+}
+
+func (x *Envelope) GetTrace() []byte {
+	if x != nil {
+		return x.Trace
+	}
+	return nil
 }
 
 type Address struct {
@@ -689,14 +697,15 @@ var File_actor_internal_wire_wire_proto protoreflect.FileDescriptor
 
 const file_actor_internal_wire_wire_proto_rawDesc = "" +
 	"\n" +
-	"\x1eactor/internal/wire/wire.proto\x12\vmurmur.wire\"\x87\x01\n" +
+	"\x1eactor/internal/wire/wire.proto\x12\vmurmur.wire\"\x9d\x01\n" +
 	"\bEnvelope\x12\x12\n" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x18\n" +
 	"\abuffers\x18\x02 \x03(\fR\abuffers\x12\x18\n" +
 	"\arequest\x18\x03 \x01(\bR\arequest\x12\x1d\n" +
 	"\n" +
 	"error_code\x18\x04 \x01(\x05R\terrorCode\x12\x14\n" +
-	"\x05error\x18\x05 \x01(\tR\x05error\"-\n" +
+	"\x05error\x18\x05 \x01(\tR\x05error\x12\x14\n" +
+	"\x05trace\x18\x06 \x01(\fR\x05trace\"-\n" +
 	"\aAddress\x12\x12\n" +
 	"\x04node\x18\x01 \x01(\tR\x04node\x12\x0e\n" +
 	"\x02id\x18\x02 \x01(\tR\x02id\"\x9a\x01\n" +
