@@ -93,6 +93,13 @@ func TestReloadUnderTraffic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every actor runs version 1 before the reload (one that had not
+	// started by then would start on version 2, with no upgrade to report).
+	for _, pid := range append(pids, pool.Workers()...) {
+		if err := sys.Request(ctx, pid, "get", nil); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sent := make([]atomic.Int64, n)
 	stop := make(chan struct{})
 	rounds := make(chan struct{}, senders) // a sender finished a round over its counters
