@@ -119,7 +119,7 @@ func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOpti
 // every worker).
 func spawnOptions(opts interp.SpawnOptions) (SpawnOptions, error) {
 	so := SpawnOptions{
-		Name: opts.Name, MaxSteps: opts.MaxSteps,
+		Name: opts.Name, MaxSteps: opts.MaxSteps, Record: opts.Record,
 		ReceiveTimeout: opts.ReceiveTimeout, MessageTimeout: opts.MessageTimeout,
 		Supervision: Supervision{MaxRestarts: opts.MaxRestarts, Within: opts.Within,
 			Backoff: opts.Backoff, Escalate: opts.Escalate},

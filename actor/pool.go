@@ -283,10 +283,10 @@ func (p *Pool) spawnWorker(ctx context.Context, slot int, node, name string) (wo
 	var err error
 	if s.remoteNode(Address{Node: node}) {
 		w.Name = "" // the node names it: names are unique per node, not across nodes
-		addr, err = s.net.spawn(ctx, p.parent, node, p.mod, p.args, w)
+		addr, err = s.net.spawn(ctx, p.parent, node, s.current(p.mod), p.args, w)
 	} else {
 		w.pool = p
-		addr, err = s.spawn(p.parent, p.mod, p.args, w, false)
+		addr, err = s.spawn(p.parent, s.current(p.mod), p.args, w, false)
 	}
 	return worker{addr: addr, ref: s.local(addr), slot: slot}, err
 }

@@ -66,12 +66,16 @@ func (a *scriptActor) runMain(c proto.Context, m *runMain) {
 		err = fmt.Errorf("%s: %w", a.ref.mod.Name(), ErrStopped)
 	} else {
 		a.host.pc, a.host.sender = c, nil
+		a.recordMessage(nil)
 		err = a.callSafely(func() error {
 			if m.fn != "" {
 				return a.callGlobal(m.fn)
 			}
 			return a.inst.Main(m.args)
 		})
+		if err != nil {
+			a.saveRecording(err, m.args)
+		}
 	}
 	a.ref.sys.answer(c.Sender(), answer{err: err}) // no error: main returned
 }

@@ -88,6 +88,7 @@ type SpawnOptions struct {
 	MailboxSize    int           // mailbox_size=: most messages queued; 0 unbounded
 	MailboxPolicy  string        // mailbox_policy=: "block", "fail" or "drop" when full
 	Node           string        // node=: the node ("host:port") to start it on; empty means this one
+	Record         int           // record=: keep its last N messages for crash replay; 0 means the system's default
 }
 
 // PoolOptions are a script's pool(...) keyword arguments. Zero values mean
