@@ -23,7 +23,7 @@ type FailureEvent struct {
 	// Recording is the file the actor's crash recording was written to
 	// (see Replay), or "" when it does not record.
 	Recording string
-	message   serialize.Envelope
+	message   serialize.Payload
 	limits    serialize.Limits
 	hasMsg    bool
 }
@@ -51,7 +51,7 @@ type SupervisionEvent struct {
 type DeadLetterEvent struct {
 	To      Address
 	Reason  string // "no such actor", "actor stopped", "mailbox full"
-	message serialize.Envelope
+	message serialize.Payload
 	limits  serialize.Limits
 }
 

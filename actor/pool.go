@@ -129,7 +129,7 @@ type Pool struct {
 	// What starting a worker takes.
 	parent *actorRef
 	mod    *Module
-	args   serialize.Envelope
+	args   serialize.Payload
 	opts   PoolOptions
 
 	mu        sync.Mutex // serializes changes of workers, and Stop; guards what follows
@@ -168,7 +168,7 @@ func (s *System) NewPool(ctx context.Context, mod *Module, opts PoolOptions) (*P
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var args serialize.Envelope
+	var args serialize.Payload
 	if len(opts.Worker.Args) > 0 {
 		var err error
 		if args, err = s.encode(opts.Worker.Args); err != nil {
@@ -178,7 +178,7 @@ func (s *System) NewPool(ctx context.Context, mod *Module, opts PoolOptions) (*P
 	return s.newPool(ctx, nil, mod, args, opts)
 }
 
-func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, args serialize.Envelope, opts PoolOptions) (*Pool, error) {
+func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, args serialize.Payload, opts PoolOptions) (*Pool, error) {
 	if opts.Size <= 0 {
 		opts.Size = runtime.GOMAXPROCS(0) * max(len(opts.Nodes), 1)
 	}

@@ -27,12 +27,12 @@ import (
 type recorder struct {
 	max     int
 	seed    [2]uint64
-	upgrade *recEnvelope // the state an upgrade handed this incarnation, if one did
-	mod     *Module      // the version the incarnation runs
-	init    recStep      // the top level and init (or upgrade)
-	steps   []*recStep   // the last max messages
-	dropped int          // messages dropped before steps
-	cur     *recStep     // the step being recorded
+	upgrade *recPayload // the state an upgrade handed this incarnation, if one did
+	mod     *Module     // the version the incarnation runs
+	init    recStep     // the top level and init (or upgrade)
+	steps   []*recStep  // the last max messages
+	dropped int         // messages dropped before steps
+	cur     *recStep    // the step being recorded
 }
 
 // newRecorder returns the recorder of a new incarnation of r running mod,
@@ -54,7 +54,7 @@ func (r *actorRef) newRecorder(mod *Module) *recorder {
 func (rec *recorder) begin(m *envelope, sender Address, hasSender bool) {
 	s := &recStep{}
 	if m != nil {
-		s.Message = recordEnvelope(m.msg)
+		s.Message = recordPayload(m.msg)
 	}
 	if hasSender {
 		s.Sender = &sender
@@ -144,7 +144,7 @@ func (r *actorRef) writeRecording(rec *recorder, err error, main []string) (stri
 	}
 	slices.Sort(out.HostBuiltins)
 	if len(r.args.Body) > 0 {
-		out.Args = recordEnvelope(r.args)
+		out.Args = recordPayload(r.args)
 	}
 	for _, st := range rec.steps {
 		out.Messages = append(out.Messages, *st)
@@ -192,10 +192,10 @@ func (r *actorRef) writeRecording(rec *recorder, err error, main []string) (stri
 // defaultRecordFiles is Config.RecordFiles's default.
 const defaultRecordFiles = 1000
 
-// recordEnvelope returns a copy of env for a recording (the receiver may
+// recordPayload returns a copy of env for a recording (the receiver may
 // write into the buffers it got).
-func recordEnvelope(env serialize.Envelope) *recEnvelope {
-	e := &recEnvelope{Body: slices.Clone(env.Body)}
+func recordPayload(env serialize.Payload) *recPayload {
+	e := &recPayload{Body: slices.Clone(env.Body)}
 	for _, b := range env.Buffers {
 		e.Buffers = append(e.Buffers, slices.Clone(b))
 	}
@@ -230,23 +230,23 @@ func (h *recHost) Sender() (Address, bool)          { return h.host.Sender() }
 func (h *recHost) Log(level slog.Level, msg string) { h.host.Log(level, msg) }
 func (h *recHost) Print(msg string)                 { h.host.Print(msg) }
 
-func (h *recHost) Send(to Address, msg serialize.Envelope) error {
+func (h *recHost) Send(to Address, msg serialize.Payload) error {
 	err := h.host.Send(to, msg)
 	h.rec.add(recResult{Call: "send", Err: recordError(err)})
 	return err
 }
 
-func (h *recHost) Request(to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
+func (h *recHost) Request(to Address, msg serialize.Payload, timeout time.Duration) (serialize.Payload, error) {
 	answer, err := h.host.Request(to, msg, timeout)
 	r := recResult{Call: "request", Err: recordError(err)}
 	if err == nil {
-		r.Answer = recordEnvelope(answer)
+		r.Answer = recordPayload(answer)
 	}
 	h.rec.add(r)
 	return answer, err
 }
 
-func (h *recHost) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (interp.Future, error) {
+func (h *recHost) Ask(to Address, msg serialize.Payload, timeout time.Duration) (interp.Future, error) {
 	f, err := h.host.Ask(to, msg, timeout)
 	h.rec.add(recResult{Call: "ask", Err: recordError(err)})
 	if err != nil {
@@ -262,24 +262,24 @@ type recFuture struct {
 	done bool
 }
 
-func (f *recFuture) Result() (serialize.Envelope, error) {
+func (f *recFuture) Result() (serialize.Payload, error) {
 	answer, err := f.f.Result()
 	if !f.done { // later calls return the same at once: nothing to record
 		f.done = true
 		r := recResult{Call: "result", Err: recordError(err)}
 		if err == nil {
-			r.Answer = recordEnvelope(answer)
+			r.Answer = recordPayload(answer)
 		}
 		f.rec.add(r)
 	}
 	return answer, err
 }
 
-func (h *recHost) Recv(timeout time.Duration) (serialize.Envelope, error) {
+func (h *recHost) Recv(timeout time.Duration) (serialize.Payload, error) {
 	msg, err := h.host.Recv(timeout)
 	r := recResult{Call: "recv", Err: recordError(err)}
 	if err == nil {
-		r.Answer = recordEnvelope(msg)
+		r.Answer = recordPayload(msg)
 		if from, ok := h.host.Sender(); ok {
 			r.Address = &from
 		}
@@ -289,13 +289,13 @@ func (h *recHost) Recv(timeout time.Duration) (serialize.Envelope, error) {
 	return msg, err
 }
 
-func (h *recHost) Spawn(path string, args serialize.Envelope, opts interp.SpawnOptions) (Address, error) {
+func (h *recHost) Spawn(path string, args serialize.Payload, opts interp.SpawnOptions) (Address, error) {
 	addr, err := h.host.Spawn(path, args, opts)
 	h.rec.add(recResult{Call: "spawn", Address: &addr, Err: recordError(err)})
 	return addr, err
 }
 
-func (h *recHost) Pool(path string, args serialize.Envelope, opts interp.PoolOptions) (Address, error) {
+func (h *recHost) Pool(path string, args serialize.Payload, opts interp.PoolOptions) (Address, error) {
 	addr, err := h.host.Pool(path, args, opts)
 	h.rec.add(recResult{Call: "pool", Address: &addr, Err: recordError(err)})
 	return addr, err
@@ -313,7 +313,7 @@ func (h *recHost) Watch(pid Address) error {
 	return err
 }
 
-func (h *recHost) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
+func (h *recHost) After(d time.Duration, msg serialize.Payload) (func() bool, error) {
 	cancel, err := h.host.After(d, msg)
 	h.rec.add(recResult{Call: "after", Err: recordError(err)})
 	if err != nil {
@@ -326,11 +326,11 @@ func (h *recHost) After(d time.Duration, msg serialize.Envelope) (func() bool, e
 	}, nil
 }
 
-func (h *recHost) Map(pool Address, items []serialize.Envelope, timeout time.Duration) ([]serialize.Envelope, []error, error) {
+func (h *recHost) Map(pool Address, items []serialize.Payload, timeout time.Duration) ([]serialize.Payload, []error, error) {
 	answers, errs, err := h.host.Map(pool, items, timeout)
 	r := recResult{Call: "map", Err: recordError(err)}
 	for i := range answers {
-		r.Answers = append(r.Answers, recordEnvelope(answers[i]))
+		r.Answers = append(r.Answers, recordPayload(answers[i]))
 		r.Errors = append(r.Errors, recordError(errs[i]))
 	}
 	h.rec.add(r)

@@ -260,7 +260,7 @@ func (a *scriptActor) upgrade(c proto.Context, m *upgradeMsg) {
 	})
 	if err == nil && a.rec != nil && in.Has("upgrade") {
 		state, _ := old.State() // it was carried: no error
-		a.rec.upgrade = recordEnvelope(state)
+		a.rec.upgrade = recordPayload(state)
 	}
 	if err != nil {
 		a.rec = prev

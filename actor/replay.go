@@ -44,13 +44,13 @@ type Recording struct {
 	HostBuiltins []string          `json:"host_builtins"` // the names of Config.Builtins, which are not recorded
 	Actor        Address           `json:"actor"`         // the actor's address: what self() returns
 	Seed         [2]uint64         `json:"seed"`          // the seed of its random module
-	Args         *recEnvelope      `json:"args,omitempty"`
+	Args         *recPayload       `json:"args,omitempty"`
 	// Upgrade is the state a live upgrade handed the recorded incarnation
 	// (its upgrade(old) ran in place of init), if one did.
-	Upgrade  *recEnvelope `json:"upgrade,omitempty"`
-	Main     bool         `json:"main,omitempty"` // an application's main: Messages[0] is main(MainArgs)
-	MainArgs []string     `json:"main_args,omitempty"`
-	Init     recStep      `json:"init"` // what the top level and init called
+	Upgrade  *recPayload `json:"upgrade,omitempty"`
+	Main     bool        `json:"main,omitempty"` // an application's main: Messages[0] is main(MainArgs)
+	MainArgs []string    `json:"main_args,omitempty"`
+	Init     recStep     `json:"init"` // what the top level and init called
 	// Dropped counts the messages handled before Messages, which the
 	// recording did not keep: a replay starts from init all the same, so
 	// state those messages made is missing.
@@ -64,37 +64,37 @@ type Recording struct {
 
 // recStep is one message and what its handling called.
 type recStep struct {
-	Message *recEnvelope `json:"message,omitempty"`
-	Sender  *Address     `json:"sender,omitempty"`
-	Results []recResult  `json:"results,omitempty"`
+	Message *recPayload `json:"message,omitempty"`
+	Sender  *Address    `json:"sender,omitempty"`
+	Results []recResult `json:"results,omitempty"`
 }
 
-// recEnvelope is a recorded message: its msgpack bytes, the buffers it
+// recPayload is a recorded message: its msgpack bytes, the buffers it
 // moved, and, for people reading the file, its text.
-type recEnvelope struct {
+type recPayload struct {
 	Body    []byte   `json:"body"`
 	Buffers [][]byte `json:"buffers,omitempty"`
 	Text    string   `json:"text,omitempty"`
 }
 
-func (e *recEnvelope) envelope() serialize.Envelope {
+func (e *recPayload) envelope() serialize.Payload {
 	if e == nil {
-		return serialize.Envelope{}
+		return serialize.Payload{}
 	}
-	return serialize.Envelope{Body: e.Body, Buffers: e.Buffers}
+	return serialize.Payload{Body: e.Body, Buffers: e.Buffers}
 }
 
 // recResult is what one call of a script to its host returned.
 type recResult struct {
-	Call    string         `json:"call"` // now, send, request, ask, result, recv, spawn, pool, stop, watch, after, cancel, map, nodes
-	Answer  *recEnvelope   `json:"answer,omitempty"`
-	Answers []*recEnvelope `json:"answers,omitempty"` // map's, by item
-	Errors  []*recError    `json:"errors,omitempty"`  // map's, by item
-	Err     *recError      `json:"error,omitempty"`
-	Address *Address       `json:"address,omitempty"` // spawn's and pool's; recv's sender
-	Time    *time.Time     `json:"time,omitempty"`
-	OK      bool           `json:"ok,omitempty"`
-	Nodes   []string       `json:"nodes,omitempty"`
+	Call    string        `json:"call"` // now, send, request, ask, result, recv, spawn, pool, stop, watch, after, cancel, map, nodes
+	Answer  *recPayload   `json:"answer,omitempty"`
+	Answers []*recPayload `json:"answers,omitempty"` // map's, by item
+	Errors  []*recError   `json:"errors,omitempty"`  // map's, by item
+	Err     *recError     `json:"error,omitempty"`
+	Address *Address      `json:"address,omitempty"` // spawn's and pool's; recv's sender
+	Time    *time.Time    `json:"time,omitempty"`
+	OK      bool          `json:"ok,omitempty"`
+	Nodes   []string      `json:"nodes,omitempty"`
 }
 
 // recError is a recorded error: its text, and what a script can test of it.
@@ -120,7 +120,7 @@ func (e *recError) err() error {
 
 // describe sets the Text of the recording's messages and answers.
 func (r *Recording) describe(limits serialize.Limits) {
-	text := func(e *recEnvelope) {
+	text := func(e *recPayload) {
 		if e == nil || len(e.Buffers) > 0 {
 			return
 		}
@@ -319,7 +319,7 @@ func (h *replayHost) Sender() (Address, bool) {
 	return *h.sender, true
 }
 
-func (h *replayHost) Send(Address, serialize.Envelope) error {
+func (h *replayHost) Send(Address, serialize.Payload) error {
 	res, err := h.take("send")
 	if err != nil {
 		return err
@@ -327,15 +327,15 @@ func (h *replayHost) Send(Address, serialize.Envelope) error {
 	return res.Err.err()
 }
 
-func (h *replayHost) Request(Address, serialize.Envelope, time.Duration) (serialize.Envelope, error) {
+func (h *replayHost) Request(Address, serialize.Payload, time.Duration) (serialize.Payload, error) {
 	res, err := h.take("request")
 	if err != nil {
-		return serialize.Envelope{}, err
+		return serialize.Payload{}, err
 	}
 	return res.Answer.envelope(), res.Err.err()
 }
 
-func (h *replayHost) Ask(Address, serialize.Envelope, time.Duration) (interp.Future, error) {
+func (h *replayHost) Ask(Address, serialize.Payload, time.Duration) (interp.Future, error) {
 	res, err := h.take("ask")
 	if err == nil {
 		err = res.Err.err()
@@ -350,11 +350,11 @@ func (h *replayHost) Ask(Address, serialize.Envelope, time.Duration) (interp.Fut
 type replayFuture struct {
 	h      *replayHost
 	done   bool
-	answer serialize.Envelope
+	answer serialize.Payload
 	err    error
 }
 
-func (f *replayFuture) Result() (serialize.Envelope, error) {
+func (f *replayFuture) Result() (serialize.Payload, error) {
 	if !f.done {
 		f.done = true
 		res, err := f.h.take("result")
@@ -365,10 +365,10 @@ func (f *replayFuture) Result() (serialize.Envelope, error) {
 	return f.answer, f.err
 }
 
-func (h *replayHost) Recv(time.Duration) (serialize.Envelope, error) {
+func (h *replayHost) Recv(time.Duration) (serialize.Payload, error) {
 	res, err := h.take("recv")
 	if err != nil {
-		return serialize.Envelope{}, err
+		return serialize.Payload{}, err
 	}
 	if res.Err == nil {
 		h.sender = res.Address
@@ -376,11 +376,11 @@ func (h *replayHost) Recv(time.Duration) (serialize.Envelope, error) {
 	return res.Answer.envelope(), res.Err.err()
 }
 
-func (h *replayHost) Spawn(string, serialize.Envelope, interp.SpawnOptions) (Address, error) {
+func (h *replayHost) Spawn(string, serialize.Payload, interp.SpawnOptions) (Address, error) {
 	return h.address("spawn")
 }
 
-func (h *replayHost) Pool(string, serialize.Envelope, interp.PoolOptions) (Address, error) {
+func (h *replayHost) Pool(string, serialize.Payload, interp.PoolOptions) (Address, error) {
 	return h.address("pool")
 }
 
@@ -407,7 +407,7 @@ func (h *replayHost) errOf(call string) error {
 	return res.Err.err()
 }
 
-func (h *replayHost) After(time.Duration, serialize.Envelope) (func() bool, error) {
+func (h *replayHost) After(time.Duration, serialize.Payload) (func() bool, error) {
 	if err := h.errOf("after"); err != nil {
 		return nil, err
 	}
@@ -417,7 +417,7 @@ func (h *replayHost) After(time.Duration, serialize.Envelope) (func() bool, erro
 	}, nil
 }
 
-func (h *replayHost) Map(_ Address, items []serialize.Envelope, _ time.Duration) ([]serialize.Envelope, []error, error) {
+func (h *replayHost) Map(_ Address, items []serialize.Payload, _ time.Duration) ([]serialize.Payload, []error, error) {
 	res, err := h.take("map")
 	if err != nil {
 		return nil, nil, err
@@ -430,7 +430,7 @@ func (h *replayHost) Map(_ Address, items []serialize.Envelope, _ time.Duration)
 			ErrReplayDiverged, h.where, len(items), len(res.Answers))}
 		return nil, nil, h.diverged
 	}
-	answers := make([]serialize.Envelope, len(items))
+	answers := make([]serialize.Payload, len(items))
 	errs := make([]error, len(items))
 	for i := range items {
 		answers[i] = res.Answers[i].envelope()

@@ -30,7 +30,7 @@ func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
 
 // runRoot runs mod as the root actor and has it call what m names.
 func (s *System) runRoot(ctx context.Context, mod *Module, m *runMain) error {
-	addr, err := s.spawn(nil, mod, serialize.Envelope{}, SpawnOptions{Supervision: Supervision{Strategy: Temporary}}, true)
+	addr, err := s.spawn(nil, mod, serialize.Payload{}, SpawnOptions{Supervision: Supervision{Strategy: Temporary}}, true)
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (a *scriptActor) notice(c proto.Context, msg map[string]any) {
 		a.ref.sys.logger.Error("actor notice", "actor", a.ref.addr, "error", err)
 		return
 	}
-	a.handle(c, &envelope{msg: serialize.Envelope{Body: body}})
+	a.handle(c, &envelope{msg: serialize.Payload{Body: body}})
 }
 
 // stopping runs the script's optional stopping() hook, with its own step
@@ -208,7 +208,7 @@ func (a *scriptActor) withDeadline(d time.Duration, f func() error) error {
 
 // receive is callSafely(a.inst.Receive(msg)) without a closure to allocate
 // on every message.
-func (a *scriptActor) receive(msg serialize.Envelope) (err error) {
+func (a *scriptActor) receive(msg serialize.Payload) (err error) {
 	defer a.recoverInto(&err)
 	return a.inst.Receive(msg)
 }

@@ -78,7 +78,7 @@ func (s *System) spawnUnder(ctx context.Context, parent *actorRef, mod *Module, 
 	if err := ctx.Err(); err != nil {
 		return Address{}, err
 	}
-	var args serialize.Envelope
+	var args serialize.Payload
 	if len(opts.Args) > 0 {
 		var err error
 		if args, err = s.encode(opts.Args); err != nil {
@@ -100,7 +100,7 @@ func (s *System) spawnUnder(ctx context.Context, parent *actorRef, mod *Module, 
 // parent blocked in request() or recv() could never make them. The parent
 // and child relation (stopping children with their parent, all-for-one
 // restarts, escalation) is murmur's own, kept in actorRef.children.
-func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
+func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Payload,
 	opts SpawnOptions, main bool) (_ Address, err error) {
 	if s.closing.Load() {
 		return Address{}, ErrShutdown

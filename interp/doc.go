@@ -103,6 +103,6 @@
 //	eng, err := interp.NewEngine(interp.Options{Root: "app"})
 //	mod, err := eng.Load("counter.star")
 //	inst, err := mod.Instantiate(host, interp.InstanceOptions{}) // runs the top level with fresh globals
-//	err = inst.Init(args)   // init(*args), if the script defines it; args a serialize.Envelope
-//	err = inst.Receive(msg) // receive(msg) for one message, a serialize.Envelope
+//	err = inst.Init(args)   // init(*args), if the script defines it; args a serialize.Payload
+//	err = inst.Receive(msg) // receive(msg) for one message, a serialize.Payload
 package interp

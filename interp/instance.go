@@ -232,7 +232,7 @@ func (in *Instance) Steps() uint64 { return in.thread.ExecutionSteps() }
 
 // Init calls init(*args) where args holds a msgpack array (an empty
 // envelope for none). A script without init accepts no arguments.
-func (in *Instance) Init(args serialize.Envelope) error {
+func (in *Instance) Init(args serialize.Payload) error {
 	var tuple starlark.Tuple
 	if len(args.Body) > 0 && len(args.Buffers) == 0 {
 		// The common case, straight into the tuple (no list in between).
@@ -266,7 +266,7 @@ func (in *Instance) Init(args serialize.Envelope) error {
 }
 
 // Receive decodes one message and calls receive(msg).
-func (in *Instance) Receive(msg serialize.Envelope) error {
+func (in *Instance) Receive(msg serialize.Payload) error {
 	if in.receive == nil {
 		return fmt.Errorf("%s: a message arrived but the script defines no receive(msg): %w", in.mod.name, ErrNoFunction)
 	}

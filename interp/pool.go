@@ -116,7 +116,7 @@ func builtinPmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err != nil {
 		return nil, err
 	}
-	var bodies []serialize.Envelope
+	var bodies []serialize.Payload
 	iter := items.Iterate()
 	defer iter.Done()
 	var x starlark.Value
@@ -132,7 +132,7 @@ func builtinPmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	case serialize.Address:
 		pool = t
 	case starlark.String:
-		if pool, err = in.host.Pool(string(t), serialize.Envelope{}, PoolOptions{}); err != nil {
+		if pool, err = in.host.Pool(string(t), serialize.Payload{}, PoolOptions{}); err != nil {
 			return nil, err
 		}
 		defer in.host.Stop(pool)

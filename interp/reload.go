@@ -89,7 +89,7 @@ var ErrNotCarried = errors.New("interp: state cannot be carried to the new versi
 // ErrNotCarried and its path, old["t"]. old is only read: on an error, it
 // runs on unchanged. Only the goroutine that uses old may call Upgrade.
 // It is old.State followed by m.Resume.
-func (m *Module) Upgrade(host Host, old *Instance, args serialize.Envelope, opts InstanceOptions) (*Instance, error) {
+func (m *Module) Upgrade(host Host, old *Instance, args serialize.Payload, opts InstanceOptions) (*Instance, error) {
 	state, err := old.State()
 	return m.resume(host, state, err, args, opts)
 }
@@ -97,7 +97,7 @@ func (m *Module) Upgrade(host Host, old *Instance, args serialize.Envelope, opts
 // State returns what an upgrade carries of the instance: a dict of its
 // globals by name, functions and modules left out, encoded as a message.
 // A value that cannot be sent fails it with ErrNotCarried and its path.
-func (in *Instance) State() (serialize.Envelope, error) {
+func (in *Instance) State() (serialize.Payload, error) {
 	state, err := in.carried()
 	if err != nil {
 		return state, fmt.Errorf("%w: %w", ErrNotCarried, err)
@@ -108,13 +108,13 @@ func (in *Instance) State() (serialize.Envelope, error) {
 // Resume makes an instance of m bound to host and hands it state (from
 // State) as Upgrade does: its top level runs, then upgrade(old) with state
 // decoded, or init(*args) when m defines no upgrade.
-func (m *Module) Resume(host Host, state, args serialize.Envelope, opts InstanceOptions) (*Instance, error) {
+func (m *Module) Resume(host Host, state, args serialize.Payload, opts InstanceOptions) (*Instance, error) {
 	return m.resume(host, state, nil, args, opts)
 }
 
 // resume is Resume where stateErr, if set, is why the state could not be
 // had: it fails the upgrade only if there is an upgrade(old) to call.
-func (m *Module) resume(host Host, state serialize.Envelope, stateErr error, args serialize.Envelope, opts InstanceOptions) (*Instance, error) {
+func (m *Module) resume(host Host, state serialize.Payload, stateErr error, args serialize.Payload, opts InstanceOptions) (*Instance, error) {
 	in, err := m.Instantiate(host, opts)
 	if err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ func (m *Module) resume(host Host, state serialize.Envelope, stateErr error, arg
 
 // carried returns the instance's globals that an upgrade carries, encoded
 // as a message: a dict by name, in name order.
-func (in *Instance) carried() (serialize.Envelope, error) {
+func (in *Instance) carried() (serialize.Payload, error) {
 	globals := in.Globals()
 	names := make([]string, 0, len(globals))
 	for name, v := range globals {
@@ -151,7 +151,7 @@ func (in *Instance) carried() (serialize.Envelope, error) {
 	d := starlark.NewDict(len(names))
 	for _, name := range names {
 		if err := d.SetKey(starlark.String(name), globals[name]); err != nil {
-			return serialize.Envelope{}, err
+			return serialize.Payload{}, err
 		}
 	}
 	out, err := in.encode("old", d, nil)
