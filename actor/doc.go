@@ -204,12 +204,34 @@
 // run what the node registered under the Behavior's Name in its
 // Config.Behaviors (ErrUnknownBehavior if nothing).
 //
+// # Live code upgrade
+//
+// Reload (and ReloadChanged, which `murmur run -watch` polls) compiles a
+// script again, with the libraries whose files changed, and makes it the
+// version every spawn and restart uses. Each running actor of it switches
+// between two messages, through its mailbox (reload.go): a fresh instance
+// of the new version takes over, given the old one's globals, copied as
+// messages are, by the script's upgrade(old) (interp.Module.Upgrade). An
+// actor whose upgrade fails keeps the old version and state, and the
+// failure is returned (*UpgradeError), logged and published (UpgradeEvent).
+//
+// # Crash replay
+//
+// An actor that records (Config.Record, SpawnOptions.Record) keeps its
+// spawn arguments, its last messages and what its nondeterministic
+// builtins returned, through a recording interp.Host (record.go); when it
+// fails it writes them, with its script's sources, to a file in
+// Config.RecordDir, named by FailureEvent.Recording. Replay (replay.go)
+// runs a fresh instance through them offline, with a Host that answers
+// from the recording, and Recording.Reproduces tells whether it failed the
+// same way.
+//
 // # Errors
 //
 // Errors are testable with errors.Is (ErrTimeout, ErrStopped,
 // ErrUnknownActor, ErrActorFailed, ErrNoReply, ErrMailboxFull, ErrNameTaken, ErrShutdown,
 // ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrQuotaExceeded, ErrNotNode, ErrNoWorker,
-// ErrUnknownBehavior, ErrNotMember, ErrNoMember,
+// ErrUnknownBehavior, ErrNotMember, ErrNoMember, ErrUpgradeFailed, ErrReplayDiverged,
 // serialize.ErrNotSendable, interp.ErrStepLimit) and errors.As
 // (*interp.ScriptError with the traceback, *interp.CompileError with the
 // position, *serialize.Error with the path of a value that cannot be sent).

@@ -10,19 +10,22 @@ import (
 )
 
 // Event is one of *FailureEvent, *SupervisionEvent, *DeadLetterEvent,
-// *NodeDownEvent, *PoolWorkerReplacedEvent.
+// *NodeDownEvent, *PoolWorkerReplacedEvent, *UpgradeEvent.
 type Event interface{ event() }
 
 // FailureEvent reports a script that failed: the actor, the error (a
 // *interp.ScriptError with the traceback, when the script raised it), and
 // the message it was handling, if any.
 type FailureEvent struct {
-	Actor   Address
-	Script  string
-	Err     error
-	message serialize.Envelope
-	limits  serialize.Limits
-	hasMsg  bool
+	Actor  Address
+	Script string
+	Err    error
+	// Recording is the file the actor's crash recording was written to
+	// (see Replay), or "" when it does not record.
+	Recording string
+	message   serialize.Payload
+	limits    serialize.Limits
+	hasMsg    bool
 }
 
 // Message decodes the message the actor was handling when it failed; ok is
@@ -48,7 +51,7 @@ type SupervisionEvent struct {
 type DeadLetterEvent struct {
 	To      Address
 	Reason  string // "no such actor", "actor stopped", "mailbox full"
-	message serialize.Envelope
+	message serialize.Payload
 	limits  serialize.Limits
 }
 

@@ -129,7 +129,7 @@ func (s *System) NewGoPool(ctx context.Context, b Behavior, opts PoolOptions) (*
 	if err != nil {
 		return nil, err
 	}
-	var args serialize.Envelope
+	var args serialize.Payload
 	if len(opts.Worker.Args) > 0 {
 		if args, err = s.encode(opts.Worker.Args); err != nil {
 			return nil, fmt.Errorf("actor: pool of %s: args: %w", gob.Name, err)
@@ -304,7 +304,7 @@ func (g *goActor) notice(c proto.Context, msg map[string]any) {
 		g.ref.sys.logger.Error("actor notice", "actor", g.ref.addr, "error", err)
 		return
 	}
-	g.handle(c, &envelope{msg: serialize.Envelope{Body: body}})
+	g.handle(c, &envelope{msg: serialize.Payload{Body: body}})
 }
 
 // fail reports a failed message (nil for a failed start) and hands the

@@ -40,13 +40,13 @@ func (h *host) Sender() (Address, bool) {
 	return h.ref.sys.address(h.sender), true
 }
 
-func (h *host) Send(to Address, msg serialize.Envelope) error {
+func (h *host) Send(to Address, msg serialize.Payload) error {
 	return h.own(h.ref.sys.deliver(h.ref, to, &envelope{msg: msg, sender: h.ref.pid}, h.ref.pid))
 }
 
-func (h *host) Request(to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
+func (h *host) Request(to Address, msg serialize.Payload, timeout time.Duration) (serialize.Payload, error) {
 	if to == h.ref.addr {
-		return serialize.Envelope{}, fmt.Errorf("request to self (%s) would wait forever; call the function directly", to)
+		return serialize.Payload{}, fmt.Errorf("request to self (%s) would wait forever; call the function directly", to)
 	}
 	answer, err := h.ref.sys.request(h.ref, to, msg, timeout)
 	return answer, h.own(err)
@@ -71,13 +71,13 @@ func (e *endingError) Error() string        { return e.err.Error() }
 func (e *endingError) Unwrap() error        { return e.err }
 func (e *endingError) Is(target error) bool { return target == interp.ErrCancelled }
 
-func (h *host) Ask(to Address, msg serialize.Envelope, timeout time.Duration) (interp.Future, error) {
+func (h *host) Ask(to Address, msg serialize.Payload, timeout time.Duration) (interp.Future, error) {
 	return h.ask(to, msg, timeout)
 }
 
-func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
+func (h *host) Recv(timeout time.Duration) (serialize.Payload, error) {
 	if !h.ref.main {
-		return serialize.Envelope{}, ErrNotMain
+		return serialize.Payload{}, ErrNotMain
 	}
 	if timeout <= 0 {
 		timeout = h.ref.sys.cfg.RequestTimeout
@@ -88,9 +88,9 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 		m, err := h.ref.receiveWait(ctx)
 		if err != nil {
 			if context.Cause(ctx) == context.DeadlineExceeded && h.ref.Err() == nil {
-				return serialize.Envelope{}, fmt.Errorf("recv: %w: no message within %v", ErrTimeout, timeout)
+				return serialize.Payload{}, fmt.Errorf("recv: %w: no message within %v", ErrTimeout, timeout)
 			}
-			return serialize.Envelope{}, h.own(err)
+			return serialize.Payload{}, h.own(err)
 		}
 		if env, sender := senderOf(m); env != nil {
 			h.sender = sender
@@ -99,7 +99,7 @@ func (h *host) Recv(timeout time.Duration) (serialize.Envelope, error) {
 	}
 }
 
-func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOptions) (Address, error) {
+func (h *host) Spawn(path string, args serialize.Payload, opts interp.SpawnOptions) (Address, error) {
 	s := h.ref.sys
 	mod, err := s.loadFor(h.ref.mod, path)
 	if err != nil {
@@ -119,7 +119,7 @@ func (h *host) Spawn(path string, args serialize.Envelope, opts interp.SpawnOpti
 // every worker).
 func spawnOptions(opts interp.SpawnOptions) (SpawnOptions, error) {
 	so := SpawnOptions{
-		Name: opts.Name, MaxSteps: opts.MaxSteps,
+		Name: opts.Name, MaxSteps: opts.MaxSteps, Record: opts.Record,
 		ReceiveTimeout: opts.ReceiveTimeout, MessageTimeout: opts.MessageTimeout,
 		Supervision: Supervision{MaxRestarts: opts.MaxRestarts, Within: opts.Within,
 			Backoff: opts.Backoff, Escalate: opts.Escalate},
@@ -162,7 +162,7 @@ func (h *host) Watch(pid Address) error {
 	return h.ref.watch(pid)
 }
 
-func (h *host) After(d time.Duration, msg serialize.Envelope) (func() bool, error) {
+func (h *host) After(d time.Duration, msg serialize.Payload) (func() bool, error) {
 	r := h.ref
 	r.mu.Lock()
 	if r.terminated {
@@ -208,7 +208,7 @@ func (h *host) Print(msg string) {
 	h.Log(slog.LevelInfo, msg)
 }
 
-func (h *host) Pool(path string, args serialize.Envelope, opts interp.PoolOptions) (Address, error) {
+func (h *host) Pool(path string, args serialize.Payload, opts interp.PoolOptions) (Address, error) {
 	s := h.ref.sys
 	mod, err := s.loadFor(h.ref.mod, path)
 	if err != nil {
@@ -230,17 +230,17 @@ func (h *host) Pool(path string, args serialize.Envelope, opts interp.PoolOption
 	return p.addr, nil
 }
 
-func (h *host) Map(pool Address, items []serialize.Envelope, timeout time.Duration) ([]serialize.Envelope, []error, error) {
+func (h *host) Map(pool Address, items []serialize.Payload, timeout time.Duration) ([]serialize.Payload, []error, error) {
 	s := h.ref.sys
 	v, ok := s.pools.Load(pool.ID)
 	if !ok {
 		return nil, nil, fmt.Errorf("pmap: %s is not a pool", pool)
 	}
 	p := v.(*Pool)
-	answers := make([]serialize.Envelope, len(items))
+	answers := make([]serialize.Payload, len(items))
 	errs := make([]error, len(items))
 	done := 0
-	err := p.mapEnvelopes(h.ref, items, timeout, func(i int, answer serialize.Envelope, err error) error {
+	err := p.mapPayloads(h.ref, items, timeout, func(i int, answer serialize.Payload, err error) error {
 		answers[i], errs[i] = answer, err
 		done++
 		if s.cfg.Progress != nil {

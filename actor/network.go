@@ -45,7 +45,7 @@ type network interface {
 	stop(addr Address, by string) error
 	// spawn starts an actor on another node, as parent's child (nil for
 	// Go's actors): mod's script, or the Go behaviour opts name.
-	spawn(ctx context.Context, parent *actorRef, node string, mod *Module, args serialize.Envelope,
+	spawn(ctx context.Context, parent *actorRef, node string, mod *Module, args serialize.Payload,
 		opts SpawnOptions) (Address, error)
 	// admit counts an actor about to start here against the quotas of the
 	// peer it runs for (see admitGuest), returning that peer, "" for none.
@@ -95,7 +95,7 @@ func (embedded) stop(addr Address, _ string) error {
 	return fmt.Errorf("%w: cannot stop %s", ErrNotNode, addr)
 }
 
-func (embedded) spawn(_ context.Context, _ *actorRef, node string, mod *Module, _ serialize.Envelope,
+func (embedded) spawn(_ context.Context, _ *actorRef, node string, mod *Module, _ serialize.Payload,
 	opts SpawnOptions) (Address, error) {
 	return Address{}, fmt.Errorf("spawn %s on %s: %w", opts.codeName(mod), node, ErrNotNode)
 }

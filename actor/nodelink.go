@@ -119,7 +119,7 @@ func (n *node) lost(node string) {
 }
 
 // spawn starts an actor on another node (see remotespawn.go).
-func (n *node) spawn(ctx context.Context, parent *actorRef, node string, mod *Module, args serialize.Envelope,
+func (n *node) spawn(ctx context.Context, parent *actorRef, node string, mod *Module, args serialize.Payload,
 	opts SpawnOptions) (Address, error) {
 	return n.spawnRemote(ctx, parent, node, mod, args, opts)
 }

@@ -18,7 +18,7 @@ func toWire(env *envelope) *wire.Envelope {
 
 // fromWire is the envelope of a message from another node.
 func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
-	return &envelope{msg: serialize.Envelope{Body: w.Body, Buffers: w.Buffers}, request: w.Request, sender: sender, trace: traceFrom(w.Trace)}
+	return &envelope{msg: serialize.Payload{Body: w.Body, Buffers: w.Buffers}, request: w.Request, sender: sender, trace: traceFrom(w.Trace)}
 }
 
 // Errors that keep their identity (errors.Is) when they answer a request

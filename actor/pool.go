@@ -129,7 +129,7 @@ type Pool struct {
 	// What starting a worker takes.
 	parent *actorRef
 	mod    *Module
-	args   serialize.Envelope
+	args   serialize.Payload
 	opts   PoolOptions
 
 	mu        sync.Mutex // serializes changes of workers, and Stop; guards what follows
@@ -168,7 +168,7 @@ func (s *System) NewPool(ctx context.Context, mod *Module, opts PoolOptions) (*P
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var args serialize.Envelope
+	var args serialize.Payload
 	if len(opts.Worker.Args) > 0 {
 		var err error
 		if args, err = s.encode(opts.Worker.Args); err != nil {
@@ -178,7 +178,7 @@ func (s *System) NewPool(ctx context.Context, mod *Module, opts PoolOptions) (*P
 	return s.newPool(ctx, nil, mod, args, opts)
 }
 
-func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, args serialize.Envelope, opts PoolOptions) (*Pool, error) {
+func (s *System) newPool(ctx context.Context, parent *actorRef, mod *Module, args serialize.Payload, opts PoolOptions) (*Pool, error) {
 	if opts.Size <= 0 {
 		opts.Size = runtime.GOMAXPROCS(0) * max(len(opts.Nodes), 1)
 	}
@@ -283,10 +283,10 @@ func (p *Pool) spawnWorker(ctx context.Context, slot int, node, name string) (wo
 	var err error
 	if s.remoteNode(Address{Node: node}) {
 		w.Name = "" // the node names it: names are unique per node, not across nodes
-		addr, err = s.net.spawn(ctx, p.parent, node, p.mod, p.args, w)
+		addr, err = s.net.spawn(ctx, p.parent, node, s.current(p.mod), p.args, w)
 	} else {
 		w.pool = p
-		addr, err = s.spawn(p.parent, p.mod, p.args, w, false)
+		addr, err = s.spawn(p.parent, s.current(p.mod), p.args, w, false)
 	}
 	return worker{addr: addr, ref: s.local(addr), slot: slot}, err
 }

@@ -42,7 +42,7 @@ func (p *Pool) Map(ctx context.Context, items []any) ([]any, error) {
 // and those before it are in. fn runs on the caller's goroutine; an error
 // from it stops the stream.
 func (p *Pool) Stream(ctx context.Context, items []any, fn func(i int, v any, err error) error) error {
-	bodies := make([]serialize.Envelope, len(items))
+	bodies := make([]serialize.Payload, len(items))
 	for i, it := range items {
 		env, err := p.sys.encode(it)
 		if err != nil {
@@ -51,7 +51,7 @@ func (p *Pool) Stream(ctx context.Context, items []any, fn func(i int, v any, er
 		bodies[i] = env
 	}
 	var errs []error
-	err := p.mapEnvelopes(ctx, bodies, 0, func(i int, answer serialize.Envelope, err error) error {
+	err := p.mapPayloads(ctx, bodies, 0, func(i int, answer serialize.Payload, err error) error {
 		var v any
 		if err == nil {
 			err = p.sys.decodeInto(answer, &v)
@@ -82,13 +82,13 @@ type mapWorker struct {
 // requestItem sends item to mw's worker as a request. An item that did not
 // reach it (see undelivered) is sent again to the worker that took its
 // place, which becomes mw's; the error is ErrNoWorker when none did.
-func (p *Pool) requestItem(ctx context.Context, mw *mapWorker, item serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
+func (p *Pool) requestItem(ctx context.Context, mw *mapWorker, item serialize.Payload, timeout time.Duration) (serialize.Payload, error) {
 	answer, err := p.sys.request(ctx, mw.w.addr, item, timeout)
 	for tries := 0; tries < 3 && undelivered(err); tries++ {
 		nw, rerr := p.replacement(ctx, mw.w, mw.fresh)
 		if rerr != nil {
 			if errors.Is(rerr, ErrNoWorker) {
-				return serialize.Envelope{}, rerr
+				return serialize.Payload{}, rerr
 			}
 			break // the pool stopped, ctx is done, or no replacement came: the item fails with err
 		}
@@ -103,11 +103,11 @@ func (p *Pool) requestItem(ctx context.Context, mw *mapWorker, item serialize.En
 
 type mapResult struct {
 	i   int
-	msg serialize.Envelope
+	msg serialize.Payload
 	err error
 }
 
-// mapEnvelopes runs the requests on one goroutine per worker, each taking
+// mapPayloads runs the requests on one goroutine per worker, each taking
 // the next item when its last answer is in, and calls fn in input order.
 // An item that did not reach its worker, because the worker stopped for
 // good or its node was lost, is sent again to the worker that replaces it
@@ -116,13 +116,13 @@ type mapResult struct {
 // goroutine of a worker that left the pool with no replacement stops, and
 // the last one to stop fails the items no one is left to take.
 // Every goroutine it starts has returned when it returns.
-func (p *Pool) mapEnvelopes(ctx context.Context, items []serialize.Envelope, timeout time.Duration,
-	fn func(i int, answer serialize.Envelope, err error) error) error {
+func (p *Pool) mapPayloads(ctx context.Context, items []serialize.Payload, timeout time.Duration,
+	fn func(i int, answer serialize.Payload, err error) error) error {
 	ws := p.ws()
 	if len(ws) == 0 {
 		err := p.noWorkers()
 		for i := range items {
-			if err := fn(i, serialize.Envelope{}, err); err != nil {
+			if err := fn(i, serialize.Payload{}, err); err != nil {
 				return err
 			}
 		}
@@ -165,7 +165,7 @@ func (p *Pool) mapEnvelopes(ctx context.Context, items []serialize.Envelope, tim
 					return
 				}
 				for i := int(next.Add(1) - 1); i < len(items); i = int(next.Add(1) - 1) {
-					if !emit(mapResult{i, serialize.Envelope{}, err}) {
+					if !emit(mapResult{i, serialize.Payload{}, err}) {
 						return
 					}
 				}

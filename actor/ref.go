@@ -25,7 +25,7 @@ import (
 type actorRef struct {
 	sys    *System
 	mod    *Module
-	args   serialize.Envelope
+	args   serialize.Payload
 	opts   *SpawnOptions // never nil, never written; noOptions for the defaults (most actors). Args unused: args holds them encoded
 	pid    *proto.PID
 	addr   Address

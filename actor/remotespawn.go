@@ -25,7 +25,7 @@ var ErrQuotaExceeded = kind("quota", "actor: remote spawn over quota")
 // (opts.gob), mod is nil and the node is sent the behaviour's name only:
 // it runs the one registered under that name in its Config.Behaviors.
 func (n *node) spawnRemote(ctx context.Context, parent *actorRef, node string, mod *Module,
-	args serialize.Envelope, opts SpawnOptions) (Address, error) {
+	args serialize.Payload, opts SpawnOptions) (Address, error) {
 	what := opts.codeName(mod)
 	req, byHash := spawnToWire(parent, what, mod, args, opts)
 	// The node asks for the sources it lacks, once; asked again (its cache
@@ -96,9 +96,9 @@ func (n *node) spawnForPeer(req *wire.Spawn, peer string) (*wire.SpawnAnswer, er
 		}
 		mod = m
 	}
-	var args serialize.Envelope
+	var args serialize.Payload
 	if a := req.GetArgs(); len(a.GetBody()) > 0 {
-		args = serialize.Envelope{Body: a.Body, Buffers: a.Buffers}
+		args = serialize.Payload{Body: a.Body, Buffers: a.Buffers}
 	}
 	addr, err := s.spawn(nil, mod, args, opts, false)
 	if err != nil {

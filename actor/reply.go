@@ -35,7 +35,7 @@ type replySlot struct {
 
 // answer is what a reply slot receives: a message or an error.
 type answer struct {
-	msg     serialize.Envelope
+	msg     serialize.Payload
 	err     error
 	spawned *wire.SpawnAnswer // the answer of a node's control process to a spawn
 }
@@ -62,18 +62,18 @@ func (s *System) newSlot(to Address, timeout time.Duration) *replySlot {
 
 // request sends msg to to as a request from a new reply slot and waits for
 // the answer, until the slot's deadline, ctx, or shutdown.
-func (s *System) request(ctx context.Context, to Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error) {
+func (s *System) request(ctx context.Context, to Address, msg serialize.Payload, timeout time.Duration) (serialize.Payload, error) {
 	slot := s.newSlot(to, timeout)
 	if err := s.deliver(ctx, to, &envelope{msg: msg, request: true, sender: slot.pid}, slot.pid); err != nil {
 		slot.drop()
-		return serialize.Envelope{}, err
+		return serialize.Payload{}, err
 	}
 	return slot.wait(ctx)
 }
 
 // wait waits for the slot's answer until its deadline, ctx, or shutdown,
 // and drops the slot. Waiting again returns the same answer.
-func (r *replySlot) wait(ctx context.Context) (serialize.Envelope, error) {
+func (r *replySlot) wait(ctx context.Context) (serialize.Payload, error) {
 	if r.got {
 		return r.ans.msg, r.ans.err
 	}
@@ -119,7 +119,7 @@ func (r *replySlot) SendUserMessage(_ *proto.PID, message any) {
 		if m.ErrorCode != 0 {
 			a.err = errorFromWire(m)
 		} else {
-			a.msg = serialize.Envelope{Body: m.Body, Buffers: m.Buffers}
+			a.msg = serialize.Payload{Body: m.Body, Buffers: m.Buffers}
 		}
 	case *proto.DeadLetterResponse:
 		a.err = fmt.Errorf("%w: %s", ErrUnknownActor, m.Target.GetAddress()+"/"+m.Target.GetId())
@@ -198,9 +198,9 @@ type future struct {
 
 var _ interp.Future = (*future)(nil)
 
-func (f *future) Result() (serialize.Envelope, error) {
+func (f *future) Result() (serialize.Payload, error) {
 	if f.err != nil {
-		return serialize.Envelope{}, f.err
+		return serialize.Payload{}, f.err
 	}
 	answer, err := f.slot.wait(f.h.ref)
 	return answer, f.h.own(err)
@@ -208,7 +208,7 @@ func (f *future) Result() (serialize.Envelope, error) {
 
 // ask sends msg to to as a request from a new reply slot, which the actor
 // keeps, and returns at once.
-func (h *host) ask(to Address, msg serialize.Envelope, timeout time.Duration) (interp.Future, error) {
+func (h *host) ask(to Address, msg serialize.Payload, timeout time.Duration) (interp.Future, error) {
 	s := h.ref.sys
 	h.sweepAsks()
 	slot := s.newSlot(to, timeout)

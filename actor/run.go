@@ -30,7 +30,7 @@ func (s *System) Run(ctx context.Context, mod *Module, args []string) error {
 
 // runRoot runs mod as the root actor and has it call what m names.
 func (s *System) runRoot(ctx context.Context, mod *Module, m *runMain) error {
-	addr, err := s.spawn(nil, mod, serialize.Envelope{}, SpawnOptions{Supervision: Supervision{Strategy: Temporary}}, true)
+	addr, err := s.spawn(nil, mod, serialize.Payload{}, SpawnOptions{Supervision: Supervision{Strategy: Temporary}}, true)
 	if err != nil {
 		return err
 	}
@@ -66,12 +66,16 @@ func (a *scriptActor) runMain(c proto.Context, m *runMain) {
 		err = fmt.Errorf("%s: %w", a.ref.mod.Name(), ErrStopped)
 	} else {
 		a.host.pc, a.host.sender = c, nil
+		a.recordMessage(nil)
 		err = a.callSafely(func() error {
 			if m.fn != "" {
 				return a.callGlobal(m.fn)
 			}
 			return a.inst.Main(m.args)
 		})
+		if err != nil {
+			a.saveRecording(err, m.args)
+		}
 	}
 	a.ref.sys.answer(c.Sender(), answer{err: err}) // no error: main returned
 }

@@ -30,7 +30,8 @@ type scriptActor struct {
 	ref      *actorRef
 	inst     *interp.Instance
 	host     host
-	startErr error // a main whose top level failed: Run reports it
+	startErr error     // a main whose top level failed: Run reports it
+	rec      *recorder // what it records for crash replay (record.go); nil if it does not record
 }
 
 func (a *scriptActor) Receive(c proto.Context) {
@@ -41,6 +42,8 @@ func (a *scriptActor) Receive(c proto.Context) {
 	switch m := c.Message().(type) {
 	case *runMain:
 		a.runMain(c, m)
+	case *upgradeMsg:
+		a.upgrade(c, m)
 	case *proto.Started:
 		a.start(c)
 	case *proto.ReceiveTimeout:
@@ -96,7 +99,7 @@ func (a *scriptActor) notice(c proto.Context, msg map[string]any) {
 		a.ref.sys.logger.Error("actor notice", "actor", a.ref.addr, "error", err)
 		return
 	}
-	a.handle(c, &envelope{msg: serialize.Envelope{Body: body}})
+	a.handle(c, &envelope{msg: serialize.Payload{Body: body}})
 }
 
 // stopping runs the script's optional stopping() hook, with its own step
@@ -129,7 +132,9 @@ func (a *scriptActor) start(c proto.Context) {
 		return
 	}
 	ref.armReceiveTimeout(c)
-	inst, err := ref.mod.Instantiate(&a.host, interp.InstanceOptions{MaxSteps: ref.opts.MaxSteps})
+	mod := ref.sys.current(ref.mod)
+	h, opts := a.instanceHost(mod)
+	inst, err := mod.Instantiate(h, opts)
 	if err == nil {
 		a.inst = inst
 		ref.inst.Store(inst)
@@ -160,6 +165,7 @@ func (a *scriptActor) handle(c proto.Context, m *envelope) {
 		return
 	}
 	a.host.pc, a.host.sender, a.host.tookSender = c, m.sender, false
+	a.recordMessage(m)
 	t, span := a.ref.stats.begin(), a.ref.sys.startSpan(a.ref, m)
 	a.ref.touched()
 	var err error
@@ -202,7 +208,7 @@ func (a *scriptActor) withDeadline(d time.Duration, f func() error) error {
 
 // receive is callSafely(a.inst.Receive(msg)) without a closure to allocate
 // on every message.
-func (a *scriptActor) receive(msg serialize.Envelope) (err error) {
+func (a *scriptActor) receive(msg serialize.Payload) (err error) {
 	defer a.recoverInto(&err)
 	return a.inst.Receive(msg)
 }
@@ -243,6 +249,7 @@ func (a *scriptActor) fail(c proto.Context, err error, m *envelope) {
 	if m != nil {
 		ev.message, ev.hasMsg = m.msg, true
 	}
+	ev.Recording = a.saveRecording(err, nil)
 	ref.sys.publish(ev)
 	if ref.cancelled() {
 		return // the pending Stop ends the actor; no restart

@@ -25,7 +25,7 @@ import (
 // envelope is a user message between actors: msgpack bytes the receiver
 // decodes into values of its own.
 type envelope struct {
-	msg     serialize.Envelope
+	msg     serialize.Payload
 	sender  *proto.PID // the reply address: an actor, a reply slot, or nil
 	request bool       // the sender is a reply slot waiting for an answer
 	// fanout marks a copy of a request sent to several actors (a broadcast
@@ -264,14 +264,14 @@ func (s *System) Request(ctx context.Context, to Address, msg any, out any) erro
 func Transfer(b []byte) serialize.Transfer { return serialize.Transfer(b) }
 
 // encode serializes a Go message, moving the Transfer values in it.
-func (s *System) encode(msg any) (serialize.Envelope, error) {
+func (s *System) encode(msg any) (serialize.Payload, error) {
 	body, buffers, err := s.cfg.Limits.EncodeGoTransfer(msg)
-	return serialize.Envelope{Body: body, Buffers: buffers}, err
+	return serialize.Payload{Body: body, Buffers: buffers}, err
 }
 
 // decodeInto decodes an answer for Go: transferred buffers arrive as []byte
 // without a copy, which only a *any target can hold.
-func (s *System) decodeInto(msg serialize.Envelope, out any) error {
+func (s *System) decodeInto(msg serialize.Payload, out any) error {
 	if len(msg.Buffers) == 0 {
 		return s.cfg.Limits.DecodeGoInto(msg.Body, out)
 	}

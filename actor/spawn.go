@@ -42,6 +42,10 @@ type SpawnOptions struct {
 	// hash, and the node must allow it (NodeConfig.AllowRemoteSpawn). The
 	// node supervises it. Empty means this node.
 	Node string
+	// Record, if set, keeps the actor's last Record messages and what its
+	// nondeterministic builtins returned, written to a file when it fails,
+	// for `murmur replay` (see record.go). Zero means the system's Config.Record.
+	Record int
 
 	pool *Pool     // the pool the actor is a worker of, which it tells as it stops
 	peer string    // the peer that asked for the actor, for one a peer spawns here
@@ -57,7 +61,7 @@ var noOptions SpawnOptions
 // SpawnOptions gains a field, so that it is added here.
 func (o *SpawnOptions) isDefault() bool {
 	return o.Args == nil && o.Name == "" && o.Mailbox == (mailbox.Config{}) && o.MaxSteps == 0 &&
-		o.Supervision == (Supervision{}) && o.ReceiveTimeout == 0 && o.MessageTimeout == 0 && o.Node == "" &&
+		o.Supervision == (Supervision{}) && o.ReceiveTimeout == 0 && o.MessageTimeout == 0 && o.Node == "" && o.Record == 0 &&
 		o.pool == nil && o.peer == "" && o.gob == nil
 }
 
@@ -74,7 +78,7 @@ func (s *System) spawnUnder(ctx context.Context, parent *actorRef, mod *Module, 
 	if err := ctx.Err(); err != nil {
 		return Address{}, err
 	}
-	var args serialize.Envelope
+	var args serialize.Payload
 	if len(opts.Args) > 0 {
 		var err error
 		if args, err = s.encode(opts.Args); err != nil {
@@ -96,7 +100,7 @@ func (s *System) spawnUnder(ctx context.Context, parent *actorRef, mod *Module, 
 // parent blocked in request() or recv() could never make them. The parent
 // and child relation (stopping children with their parent, all-for-one
 // restarts, escalation) is murmur's own, kept in actorRef.children.
-func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Envelope,
+func (s *System) spawn(parent *actorRef, mod *Module, args serialize.Payload,
 	opts SpawnOptions, main bool) (_ Address, err error) {
 	if s.closing.Load() {
 		return Address{}, ErrShutdown

@@ -61,7 +61,7 @@ func spawnOptionsFromWire(w *wire.SpawnOptions, peer string) SpawnOptions {
 // spawnToWire is the request to spawn mod (or, for a Go actor, the
 // behaviour named what) as parent's child, with the sources of its files
 // by content hash, which the request carries only when the node asks.
-func spawnToWire(parent *actorRef, what string, mod *Module, args serialize.Envelope, opts SpawnOptions) (*wire.Spawn, map[string][]byte) {
+func spawnToWire(parent *actorRef, what string, mod *Module, args serialize.Payload, opts SpawnOptions) (*wire.Spawn, map[string][]byte) {
 	req := &wire.Spawn{Options: spawnOptionsToWire(opts)}
 	if len(args.Body) > 0 {
 		req.Args = &wire.Envelope{Body: args.Body, Buffers: args.Buffers}
@@ -133,5 +133,5 @@ func (n *node) stop(addr Address, by string) error {
 // stopLetter is a stop request as a dead letter shows it.
 func stopLetter(addr Address, by string, limits serialize.Limits) *envelope {
 	body, _ := limits.EncodeGo(map[string]any{"op": "stop", "id": addr.ID, "by": by})
-	return &envelope{msg: serialize.Envelope{Body: body}}
+	return &envelope{msg: serialize.Payload{Body: body}}
 }

@@ -17,14 +17,16 @@ import (
 
 // notOnTheWire are the exported option fields a remote spawn does not
 // carry, by type and name: Args travel apart (Spawn.args, msgpack), Node is
-// where the spawn goes, and a mailbox's Group counts goroutines of this
-// process. Unexported fields never travel. A field added to SpawnOptions,
+// where the spawn goes, a mailbox's Group counts goroutines of this
+// process, and Record does not apply there (actors peers start do not
+// record: record.go). Unexported fields never travel. A field added to SpawnOptions,
 // Supervision or mailbox.Config must be carried by spawnOptionsToWire and
 // spawnOptionsFromWire, or listed here.
 var notOnTheWire = map[string]bool{
-	"SpawnOptions.Args": true,
-	"SpawnOptions.Node": true,
-	"Config.Group":      true,
+	"SpawnOptions.Args":   true,
+	"SpawnOptions.Node":   true,
+	"SpawnOptions.Record": true,
+	"Config.Group":        true,
 }
 
 // fillOptions sets every field of v that travels to a distinct nonzero

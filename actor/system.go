@@ -76,6 +76,17 @@ type Config struct {
 	// for a Behavior that gives only its Name, and what other nodes start
 	// here by name (SpawnOptions.Node, PoolOptions.Nodes). Nil means none.
 	Behaviors map[string]Behavior
+	// Record, if set, makes every script actor keep its last Record
+	// messages and what its nondeterministic builtins returned, and write
+	// them to a file in RecordDir when it fails, for `murmur replay` (see
+	// Replay). Zero means no actor records unless its SpawnOptions.Record says so.
+	Record int
+	// RecordDir is the folder recordings of failed actors are written to.
+	// Empty means os.TempDir().
+	RecordDir string
+	// RecordFiles bounds the recordings the system writes, so that an
+	// actor failing in a loop cannot fill the disk. Zero means 1000.
+	RecordFiles int
 	// Cluster, if set, makes the system a member of a cluster hosting
 	// grains (see ClusterConfig); it is a node too, on loopback unless
 	// Node says otherwise. Nil means no cluster.
@@ -115,6 +126,8 @@ type System struct {
 	sup     *supervisor
 	guarded *proto.RootContext // spawns Go's actors under the supervisor
 	net     network            // other processes: a *node with Config.Node, else embedded
+	reload  reloads            // the versions Reload replaced (reload.go)
+	records atomic.Int64       // crash recordings written or tried (record.go)
 	cl      *clusterState      // nil unless Config.Cluster
 	meters  *meters            // nil unless Config.MeterProvider
 	tracer  trace.Tracer       // nil unless Config.TracerProvider

@@ -370,7 +370,7 @@ func (s *System) now() time.Time {
 
 // waitVirtual is wait on the virtual clock: the deadline is a clock timer,
 // and the wait counts as the waiting actor being idle.
-func (r *replySlot) waitVirtual(ctx context.Context) (serialize.Envelope, error) {
+func (r *replySlot) waitVirtual(ctx context.Context) (serialize.Payload, error) {
 	vc := r.cw.vc
 	expired := make(chan struct{})
 	vc.mu.Lock()

@@ -53,7 +53,7 @@ func (n *node) watch(watcher *actorRef, target Address) {
 func (s *System) notify(watcher, who Address, reason string) {
 	body, err := s.cfg.Limits.EncodeGo(map[string]any{"event": "terminated", "who": who, "reason": reason})
 	if err == nil {
-		err = s.deliver(context.Background(), watcher, &envelope{msg: serialize.Envelope{Body: body}}, nil)
+		err = s.deliver(context.Background(), watcher, &envelope{msg: serialize.Payload{Body: body}}, nil)
 	}
 	if err != nil && !errors.Is(err, ErrShutdown) {
 		s.logger.Warn("termination notice not delivered", "watcher", watcher, "who", who, "error", err)

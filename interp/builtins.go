@@ -51,7 +51,7 @@ func instanceOf(thread *starlark.Thread, b *starlark.Builtin) (*Instance, error)
 // (buffers, arrays), which are detached from this actor once the send is
 // under way.
 type outgoing struct {
-	env   serialize.Envelope
+	env   serialize.Payload
 	moved []serialize.Movable
 }
 
@@ -122,7 +122,7 @@ func (out outgoing) send(dest string, deliver func() error) error {
 
 // decode decodes a message into values the actor owns: every buffer in it,
 // copied or moved, becomes a Buffer.
-func (in *Instance) decode(env serialize.Envelope) (starlark.Value, error) {
+func (in *Instance) decode(env serialize.Payload) (starlark.Value, error) {
 	return in.mod.engine.opts.Limits.DecodeStarlarkTransfer(env.Body, env.Buffers, wrapBuffer)
 }
 

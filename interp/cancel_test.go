@@ -38,8 +38,8 @@ v, e = catch(spin)
 		"lib.star":  lib,
 		"uses.star": "load(\"lib.star\", \"v\")\n",
 	}, interp.Options{MaxSteps: 100_000})
-	h := &fakeHost{answer: func(serialize.Envelope) (serialize.Envelope, error) {
-		return serialize.Envelope{}, errors.New(lookalike)
+	h := &fakeHost{answer: func(serialize.Payload) (serialize.Payload, error) {
+		return serialize.Payload{}, errors.New(lookalike)
 	}}
 	in := instantiate(t, e, "c.star", h)
 

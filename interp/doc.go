@@ -44,7 +44,7 @@
 //	catch(fn, *args, **kwargs)     call fn: (value, None), or (None, error) when it fails
 //	recv(timeout=s)                in main only: the next message sent to the application's address
 //	spawn(script, *args, name=, max_steps=, strategy=, max_restarts=, within=, backoff=, escalate=,
-//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, transfer=[])
+//	      receive_timeout=, message_timeout=, mailbox_size=, mailbox_policy=, node=, record=, transfer=[])
 //	                               a child actor running script with init(*args), on another node with node=
 //	nodes()                        the other nodes this system knows ("host:port"), for spawn(node=) and pool(nodes=)
 //	pool(script, *args, size=, routing=, key=, name=, nodes=[], and spawn's options but name=, node=, transfer=)
@@ -64,8 +64,9 @@
 // Values listed in transfer= must be buffers or arrays in the message: they move to
 // the receiver without a copy, and every handle to them here is detached
 // (see Buffer). A script may define hooks: init(*args) when it starts,
-// receive(msg) per message, stopping() when it stops, main(args) for an
-// application.
+// receive(msg) per message, stopping() when it stops, upgrade(old) in
+// place of init when it takes over from an earlier version (Module.Upgrade),
+// main(args) for an application.
 //
 // Scripts also see the modules of murmur's lib folder (re, hashlib, base64, csv and
 // random, whose generator lives in each instance's thread), Starlark's
@@ -102,6 +103,6 @@
 //	eng, err := interp.NewEngine(interp.Options{Root: "app"})
 //	mod, err := eng.Load("counter.star")
 //	inst, err := mod.Instantiate(host, interp.InstanceOptions{}) // runs the top level with fresh globals
-//	err = inst.Init(args)   // init(*args), if the script defines it; args a serialize.Envelope
-//	err = inst.Receive(msg) // receive(msg) for one message, a serialize.Envelope
+//	err = inst.Init(args)   // init(*args), if the script defines it; args a serialize.Payload
+//	err = inst.Receive(msg) // receive(msg) for one message, a serialize.Payload
 package interp

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"strings"
@@ -224,7 +225,9 @@ func (e *Engine) Compile(filename string, src []byte) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newModule(e, filename, src, prog, loads), nil
+	m := newModule(e, filename, src, prog, loads)
+	m.sources = e.sourcesOf(filename, src, m.loads)
+	return m, nil
 }
 
 func (e *Engine) compile(filename string, src []byte) (*starlark.Program, error) {
@@ -337,10 +340,14 @@ func loadNames(prog *starlark.Program) []string {
 // Sources returns the source of the module's script and of every library
 // it loads, directly or not, by path relative to the application root: what
 // another node needs to compile the same module. Scripts compiled from
-// source by Compile are under the name they were given.
-func (m *Module) Sources() map[string][]byte {
-	out := map[string][]byte{m.name: m.src}
-	e := m.engine
+// source by Compile are under the name they were given. The sources are
+// those the module was compiled from, even after Engine.Refresh.
+func (m *Module) Sources() map[string][]byte { return maps.Clone(m.sources) }
+
+// sourcesOf returns the sources of a script named name and of the libraries
+// it loads (loads, as given to load()), from the libraries cached now.
+func (e *Engine) sourcesOf(name string, src []byte, loads []string) map[string][]byte {
+	out := map[string][]byte{name: src}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var walk func(names []string)
@@ -358,6 +365,6 @@ func (m *Module) Sources() map[string][]byte {
 			walk(lib.loads)
 		}
 	}
-	walk(m.loads)
+	walk(loads)
 	return out
 }

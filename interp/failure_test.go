@@ -20,14 +20,14 @@ var errBusy = &interp.KindError{Kind: "timeout", Msg: "host: request timed out"}
 // and maps items, failing the negative ones.
 func failingHost() *fakeHost {
 	return &fakeHost{
-		answer: func(msg serialize.Envelope) (serialize.Envelope, error) {
+		answer: func(msg serialize.Payload) (serialize.Payload, error) {
 			v, _ := serialize.Limits{}.DecodeGoTransfer(msg.Body, nil)
 			if v == "bad" {
-				return serialize.Envelope{}, fmt.Errorf("%w: no answer from $7", errBusy)
+				return serialize.Payload{}, fmt.Errorf("%w: no answer from $7", errBusy)
 			}
 			return msg, nil
 		},
-		mapped: func(items []serialize.Envelope) ([]serialize.Envelope, []error, error) {
+		mapped: func(items []serialize.Payload) ([]serialize.Payload, []error, error) {
 			errs := make([]error, len(items))
 			for i, it := range items {
 				v, _ := serialize.Limits{}.DecodeGoTransfer(it.Body, nil)
@@ -155,9 +155,9 @@ def receive(msg):
 		// The actor is stopped while the request waits: the host cancels
 		// the instance and the wait ends with a plain error.
 		var in *interp.Instance
-		h := &fakeHost{answer: func(serialize.Envelope) (serialize.Envelope, error) {
+		h := &fakeHost{answer: func(serialize.Payload) (serialize.Payload, error) {
 			in.Cancel("actor stopped")
-			return serialize.Envelope{}, errors.New("wait interrupted")
+			return serialize.Payload{}, errors.New("wait interrupted")
 		}}
 		in = instantiate(t, e, "c.star", h)
 		if err := in.Receive(encode(t, "stopped")); err == nil || !strings.Contains(err.Error(), "wait interrupted") || len(h.printed) > 0 {
@@ -167,7 +167,7 @@ def receive(msg):
 
 	t.Run("host stopping", func(t *testing.T) {
 		errStopping := fmt.Errorf("actor shutting down: %w", interp.ErrCancelled)
-		h := &fakeHost{answer: func(serialize.Envelope) (serialize.Envelope, error) { return serialize.Envelope{}, errStopping }}
+		h := &fakeHost{answer: func(serialize.Payload) (serialize.Payload, error) { return serialize.Payload{}, errStopping }}
 		in := instantiate(t, e, "c.star", h)
 		if err := in.Receive(encode(t, "stopped")); !errors.Is(err, interp.ErrCancelled) || len(h.printed) > 0 {
 			t.Errorf("catch(request) while the actor stops: %v, printed %v", err, h.printed)

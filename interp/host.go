@@ -14,7 +14,7 @@ import (
 // implements it, one Host per actor. Its methods are called only from the
 // goroutine running the instance, while the instance runs.
 //
-// Messages are serialize.Envelopes: msgpack bytes made by package serialize,
+// Messages are serialize.Payloads: msgpack bytes made by package serialize,
 // plus the memory of buffers moved by transfer; the host never sees a
 // Starlark value. A timeout of zero means the host's default.
 type Host interface {
@@ -24,20 +24,20 @@ type Host interface {
 	// reply address), and false when there is none.
 	Sender() (serialize.Address, bool)
 	// Send delivers msg to the actor at to, fire and forget.
-	Send(to serialize.Address, msg serialize.Envelope) error
+	Send(to serialize.Address, msg serialize.Payload) error
 	// Request sends msg to the actor at to as a request and waits up to
 	// timeout for the answer.
-	Request(to serialize.Address, msg serialize.Envelope, timeout time.Duration) (serialize.Envelope, error)
+	Request(to serialize.Address, msg serialize.Payload, timeout time.Duration) (serialize.Payload, error)
 	// Ask sends msg to the actor at to as a request and returns at once with
 	// a Future of the answer, due within timeout.
-	Ask(to serialize.Address, msg serialize.Envelope, timeout time.Duration) (Future, error)
+	Ask(to serialize.Address, msg serialize.Payload, timeout time.Duration) (Future, error)
 	// Recv waits up to timeout for the next message sent to this actor, for
 	// a main that consumes its own mailbox.
-	Recv(timeout time.Duration) (serialize.Envelope, error)
+	Recv(timeout time.Duration) (serialize.Payload, error)
 	// Spawn starts a child actor running the script at path (relative to the
 	// application root) with init(*args), args a msgpack array, and returns
 	// its address; opts.Node names another node to start it on.
-	Spawn(path string, args serialize.Envelope, opts SpawnOptions) (serialize.Address, error)
+	Spawn(path string, args serialize.Payload, opts SpawnOptions) (serialize.Address, error)
 	// Stop stops the actor or the pool at pid; the actor's own address
 	// stops it after the current message.
 	Stop(pid serialize.Address) error
@@ -47,15 +47,15 @@ type Host interface {
 	Watch(pid serialize.Address) error
 	// After delivers msg to this actor after d; cancel stops it and reports
 	// whether it did so before delivery.
-	After(d time.Duration, msg serialize.Envelope) (cancel func() bool, err error)
+	After(d time.Duration, msg serialize.Payload) (cancel func() bool, err error)
 	// Pool starts a pool of actors running the script at path, children of
 	// this actor, each with init(*args), and returns the pool's address.
-	Pool(path string, args serialize.Envelope, opts PoolOptions) (serialize.Address, error)
+	Pool(path string, args serialize.Payload, opts PoolOptions) (serialize.Address, error)
 	// Map sends each item to the pool at pool as a request, spreading them
 	// over its workers as they become free, and returns the answers and the
 	// per-item errors in input order; err reports the map itself failing
 	// (its target is not a pool, the actor stopped).
-	Map(pool serialize.Address, items []serialize.Envelope, timeout time.Duration) (answers []serialize.Envelope, errs []error, err error)
+	Map(pool serialize.Address, items []serialize.Payload, timeout time.Duration) (answers []serialize.Payload, errs []error, err error)
 	// Log writes msg to the system's logger.
 	Log(level slog.Level, msg string)
 	// Print handles the script's print().
@@ -70,7 +70,7 @@ type Host interface {
 type Future interface {
 	// Result waits for the answer and returns it; later calls return the
 	// same result at once.
-	Result() (serialize.Envelope, error)
+	Result() (serialize.Payload, error)
 }
 
 // SpawnOptions are a script's spawn(...) keyword arguments. Zero values
@@ -88,6 +88,7 @@ type SpawnOptions struct {
 	MailboxSize    int           // mailbox_size=: most messages queued; 0 unbounded
 	MailboxPolicy  string        // mailbox_policy=: "block", "fail" or "drop" when full
 	Node           string        // node=: the node ("host:port") to start it on; empty means this one
+	Record         int           // record=: keep its last N messages for crash replay; 0 means the system's default
 }
 
 // PoolOptions are a script's pool(...) keyword arguments. Zero values mean

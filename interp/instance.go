@@ -8,9 +8,13 @@ import (
 	"fmt"
 	"reflect"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
+	startime "go.starlark.net/lib/time"
 	"go.starlark.net/starlark"
+
+	"github.com/murmur-go/murmur/lib/random"
 
 	"github.com/murmur-go/murmur/serialize"
 )
@@ -34,8 +38,11 @@ type Module struct {
 	name   string
 	src    []byte   // for Sources
 	loads  []string // the libraries it loads, as given to load()
-	prog   *starlark.Program
-	load   func(*starlark.Thread, string) (starlark.StringDict, error)
+	// sources holds the script's and its libraries' sources by path, as
+	// they were compiled (see Sources).
+	sources map[string][]byte
+	prog    *starlark.Program
+	load    func(*starlark.Thread, string) (starlark.StringDict, error)
 }
 
 func newModule(e *Engine, name string, src []byte, prog *starlark.Program, loads map[string]starlark.StringDict) *Module {
@@ -56,6 +63,12 @@ type InstanceOptions struct {
 	// Name names the Starlark thread (shown in nothing but debuggers). Empty
 	// means the module's name.
 	Name string
+	// Now, if set, is the clock the time module's now() reads (crash
+	// recording and replay). Nil means the system's clock.
+	Now func() (time.Time, error)
+	// Seed, if not zero, seeds the random module's generator, as
+	// random.seed would. Zero means a seed from the system's source.
+	Seed [2]uint64
 }
 
 // Instance is one actor's interpreter: a Starlark thread and the fresh,
@@ -101,6 +114,12 @@ func (m *Module) Instantiate(host Host, opts InstanceOptions) (*Instance, error)
 	in.thread.Load = m.load
 	in.thread.Print = printer
 	in.thread.OnMaxSteps = onMaxSteps
+	if opts.Now != nil {
+		startime.SetNow(&in.thread, opts.Now)
+	}
+	if opts.Seed != [2]uint64{} {
+		random.SetSeed(&in.thread, opts.Seed)
+	}
 	in.arm()
 	globals, err := m.prog.Init(&in.thread, m.engine.predeclared)
 	if err != nil {
@@ -213,7 +232,7 @@ func (in *Instance) Steps() uint64 { return in.thread.ExecutionSteps() }
 
 // Init calls init(*args) where args holds a msgpack array (an empty
 // envelope for none). A script without init accepts no arguments.
-func (in *Instance) Init(args serialize.Envelope) error {
+func (in *Instance) Init(args serialize.Payload) error {
 	var tuple starlark.Tuple
 	if len(args.Body) > 0 && len(args.Buffers) == 0 {
 		// The common case, straight into the tuple (no list in between).
@@ -247,7 +266,7 @@ func (in *Instance) Init(args serialize.Envelope) error {
 }
 
 // Receive decodes one message and calls receive(msg).
-func (in *Instance) Receive(msg serialize.Envelope) error {
+func (in *Instance) Receive(msg serialize.Payload) error {
 	if in.receive == nil {
 		return fmt.Errorf("%s: a message arrived but the script defines no receive(msg): %w", in.mod.name, ErrNoFunction)
 	}

@@ -26,8 +26,8 @@ type fakeHost struct {
 	printed []string
 	sender  *serialize.Address
 	spawned []string
-	answer  func(msg serialize.Envelope) (serialize.Envelope, error)
-	mapped  func(items []serialize.Envelope) ([]serialize.Envelope, []error, error)
+	answer  func(msg serialize.Payload) (serialize.Payload, error)
+	mapped  func(items []serialize.Payload) ([]serialize.Payload, []error, error)
 }
 
 type sent struct {
@@ -44,7 +44,7 @@ func (h *fakeHost) Sender() (serialize.Address, bool) {
 	}
 	return *h.sender, true
 }
-func (h *fakeHost) Send(to serialize.Address, msg serialize.Envelope) error {
+func (h *fakeHost) Send(to serialize.Address, msg serialize.Payload) error {
 	v, err := serialize.Limits{}.DecodeGoTransfer(msg.Body, msg.Buffers)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func (h *fakeHost) Send(to serialize.Address, msg serialize.Envelope) error {
 	h.sent = append(h.sent, sent{to, v})
 	return nil
 }
-func (h *fakeHost) Request(to serialize.Address, msg serialize.Envelope, _ time.Duration) (serialize.Envelope, error) {
+func (h *fakeHost) Request(to serialize.Address, msg serialize.Payload, _ time.Duration) (serialize.Payload, error) {
 	if h.answer != nil {
 		return h.answer(msg)
 	}
@@ -62,20 +62,20 @@ func (h *fakeHost) Request(to serialize.Address, msg serialize.Envelope, _ time.
 }
 
 type fakeFuture struct {
-	msg serialize.Envelope
+	msg serialize.Payload
 	err error
 }
 
-func (f fakeFuture) Result() (serialize.Envelope, error) { return f.msg, f.err }
+func (f fakeFuture) Result() (serialize.Payload, error) { return f.msg, f.err }
 
-func (h *fakeHost) Ask(to serialize.Address, msg serialize.Envelope, d time.Duration) (interp.Future, error) {
+func (h *fakeHost) Ask(to serialize.Address, msg serialize.Payload, d time.Duration) (interp.Future, error) {
 	m, err := h.Request(to, msg, d)
 	return fakeFuture{m, err}, nil
 }
-func (h *fakeHost) Recv(time.Duration) (serialize.Envelope, error) {
-	return serialize.Envelope{}, errors.New("no messages")
+func (h *fakeHost) Recv(time.Duration) (serialize.Payload, error) {
+	return serialize.Payload{}, errors.New("no messages")
 }
-func (h *fakeHost) Spawn(path string, args serialize.Envelope, opts interp.SpawnOptions) (serialize.Address, error) {
+func (h *fakeHost) Spawn(path string, args serialize.Payload, opts interp.SpawnOptions) (serialize.Address, error) {
 	v, err := serialize.Limits{}.DecodeGoTransfer(args.Body, args.Buffers)
 	if err != nil {
 		return serialize.Address{}, err
@@ -85,18 +85,18 @@ func (h *fakeHost) Spawn(path string, args serialize.Envelope, opts interp.Spawn
 }
 func (h *fakeHost) Stop(serialize.Address) error  { return nil }
 func (h *fakeHost) Watch(serialize.Address) error { return nil }
-func (h *fakeHost) Pool(string, serialize.Envelope, interp.PoolOptions) (serialize.Address, error) {
+func (h *fakeHost) Pool(string, serialize.Payload, interp.PoolOptions) (serialize.Address, error) {
 	return serialize.Address{}, errors.New("no pools here")
 }
 func (h *fakeHost) Nodes() []string { return nil }
 
-func (h *fakeHost) Map(_ serialize.Address, items []serialize.Envelope, _ time.Duration) ([]serialize.Envelope, []error, error) {
+func (h *fakeHost) Map(_ serialize.Address, items []serialize.Payload, _ time.Duration) ([]serialize.Payload, []error, error) {
 	if h.mapped != nil {
 		return h.mapped(items)
 	}
 	return nil, nil, errors.New("no pools here")
 }
-func (h *fakeHost) After(time.Duration, serialize.Envelope) (func() bool, error) {
+func (h *fakeHost) After(time.Duration, serialize.Payload) (func() bool, error) {
 	return func() bool { return true }, nil
 }
 func (h *fakeHost) Log(level slog.Level, msg string) {
@@ -131,13 +131,13 @@ func instantiate(t *testing.T, e *interp.Engine, name string, h interp.Host) *in
 	return in
 }
 
-func encode(t *testing.T, v any) serialize.Envelope {
+func encode(t *testing.T, v any) serialize.Payload {
 	t.Helper()
 	b, err := serialize.Limits{}.EncodeGo(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serialize.Envelope{Body: b}
+	return serialize.Payload{Body: b}
 }
 
 func TestCompileErrors(t *testing.T) {
@@ -221,7 +221,7 @@ func TestInstancesHaveOwnState(t *testing.T) {
 	if err := a.Init(encode(t, []any{10})); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Init(serialize.Envelope{}); err != nil {
+	if err := b.Init(serialize.Payload{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, in := range []*interp.Instance{a, a, b} {
@@ -392,7 +392,7 @@ func TestHostErrorsUnwrap(t *testing.T) {
 	errGone := errors.New("target gone")
 	src := "def receive(msg):\n  request(self(), 1)\n"
 	e := newEngine(t, map[string]string{"r.star": src}, interp.Options{})
-	h := &fakeHost{answer: func(serialize.Envelope) (serialize.Envelope, error) { return serialize.Envelope{}, errGone }}
+	h := &fakeHost{answer: func(serialize.Payload) (serialize.Payload, error) { return serialize.Payload{}, errGone }}
 	err := instantiate(t, e, "r.star", h).Receive(encode(t, 1))
 	if !errors.Is(err, errGone) {
 		t.Errorf("errors.Is(%v, errGone) = false", err)

@@ -93,7 +93,7 @@ func TestReceiveMovedArray(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := in.Receive(serialize.Envelope{Body: body, Buffers: buffers}); err != nil {
+	if err := in.Receive(serialize.Payload{Body: body, Buffers: buffers}); err != nil {
 		t.Fatal(err)
 	}
 	if mem[0] != 42 {

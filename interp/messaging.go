@@ -132,7 +132,7 @@ func builtinRequest(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 	if err != nil {
 		return nil, err
 	}
-	var answer serialize.Envelope
+	var answer serialize.Payload
 	err = rc.out.send(rc.to.String(), func() (err error) {
 		answer, err = rc.in.host.Request(rc.to, rc.out.env, rc.timeout)
 		return err

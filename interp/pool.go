@@ -67,13 +67,16 @@ func (w *workerArgs) pairs() []any {
 	return []any{"max_steps?", &w.maxSteps, "strategy?", &w.opts.Strategy, "max_restarts?", &w.opts.MaxRestarts,
 		"within?", &w.within, "backoff?", &w.backoff, "escalate?", &w.opts.Escalate,
 		"receive_timeout?", &w.receiveTimeout, "message_timeout?", &w.messageTimeout,
-		"mailbox_size?", &w.opts.MailboxSize, "mailbox_policy?", &w.opts.MailboxPolicy}
+		"mailbox_size?", &w.opts.MailboxSize, "mailbox_policy?", &w.opts.MailboxPolicy, "record?", &w.opts.Record}
 }
 
 // options checks the arguments unpacked for the builtin fn and returns them.
 func (w *workerArgs) options(fn string) (SpawnOptions, error) {
 	if w.maxSteps < 0 || w.opts.MaxRestarts < 0 || w.opts.MailboxSize < 0 {
 		return SpawnOptions{}, fmt.Errorf("%s: max_steps, max_restarts and mailbox_size must not be negative", fn)
+	}
+	if w.opts.Record < 0 {
+		return SpawnOptions{}, fmt.Errorf("%s: record must not be negative, got %d", fn, w.opts.Record)
 	}
 	opts := w.opts
 	opts.MaxSteps = uint64(w.maxSteps)
@@ -113,7 +116,7 @@ func builtinPmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err != nil {
 		return nil, err
 	}
-	var bodies []serialize.Envelope
+	var bodies []serialize.Payload
 	iter := items.Iterate()
 	defer iter.Done()
 	var x starlark.Value
@@ -129,7 +132,7 @@ func builtinPmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	case serialize.Address:
 		pool = t
 	case starlark.String:
-		if pool, err = in.host.Pool(string(t), serialize.Envelope{}, PoolOptions{}); err != nil {
+		if pool, err = in.host.Pool(string(t), serialize.Payload{}, PoolOptions{}); err != nil {
 			return nil, err
 		}
 		defer in.host.Stop(pool)

@@ -14,11 +14,11 @@ import (
 // recordingHost keeps the envelopes it is asked to send.
 type recordingHost struct {
 	fakeHost
-	envs []serialize.Envelope
+	envs []serialize.Payload
 	fail error
 }
 
-func (h *recordingHost) Send(to serialize.Address, msg serialize.Envelope) error {
+func (h *recordingHost) Send(to serialize.Address, msg serialize.Payload) error {
 	if h.fail != nil {
 		return h.fail
 	}
@@ -155,7 +155,7 @@ func TestReceiveTransferredBuffer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := in.Receive(serialize.Envelope{Body: body, Buffers: buffers}); err != nil {
+	if err := in.Receive(serialize.Payload{Body: body, Buffers: buffers}); err != nil {
 		t.Fatal(err)
 	}
 	if string(mem) != "Xbc" {
@@ -197,7 +197,7 @@ func TestReceiveCopiedBuffer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := in.Receive(serialize.Envelope{Body: body}); err != nil {
+	if err := in.Receive(serialize.Payload{Body: body}); err != nil {
 		t.Fatal(err)
 	}
 	if string(mem) != "abc" {

@@ -15,7 +15,7 @@ const (
 	ExtAddress    int8 = 1 // payload: two msgpack strings, node then id
 	ExtBigInt     int8 = 2 // payload: sign byte (0 positive, 1 negative) + big-endian magnitude
 	ExtSet        int8 = 3 // payload: a msgpack array of the elements
-	ExtBuffer     int8 = 4 // a transferred buffer: payload, a uint indexing Envelope.Buffers
+	ExtBuffer     int8 = 4 // a transferred buffer: payload, a uint indexing Payload.Buffers
 	ExtBufferCopy int8 = 5 // a buffer sent by copy: payload, its bytes (see AppendBuffer)
 )
 

@@ -19,7 +19,7 @@ const (
 	ExtArray int8 = 6
 	// ExtMoved is a value of a registered ext type moved by transfer (see
 	// ExtTransferable): payload, the registered type's number as a byte,
-	// then a msgpack uint indexing Envelope.Buffers, then the head the
+	// then a msgpack uint indexing Payload.Buffers, then the head the
 	// value's TransferExt returned.
 	ExtMoved int8 = 7
 )

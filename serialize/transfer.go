@@ -10,22 +10,22 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// Envelope is one encoded value, the payload of a message: the msgpack
+// Payload is one encoded value, what a message carries: the msgpack
 // Body, and the memory of the buffers moved by transfer, which ExtBuffer
 // slots in the Body index: the two results of EncodeStarlarkTransfer, the
 // two inputs of DecodeStarlarkTransfer and DecodeGoTransfer. interp.Host
 // passes one for every message, request, answer and spawn argument list. It
 // says nothing of sender or destination: the actor layer puts it inside
 // envelopes of its own for that. Inside one process the Buffers travel
-// without a copy; across processes they are copied. A zero Envelope holds
+// without a copy; across processes they are copied. A zero Payload holds
 // no value: interp's Init reads it as no arguments.
-type Envelope struct {
+type Payload struct {
 	Body    []byte   // the msgpack message
 	Buffers [][]byte // the moved memory, by ExtBuffer slot; nil when nothing moved
 }
 
-// Size returns the bytes the envelope holds: its body and its buffers.
-func (e Envelope) Size() int {
+// Size returns the bytes the payload holds: its body and its buffers.
+func (e Payload) Size() int {
 	n := len(e.Body)
 	for _, b := range e.Buffers {
 		n += len(b)
@@ -238,3 +238,9 @@ func (r *reader) slot(off, n int) ([]byte, error) {
 	r.moved.used[i] = true
 	return r.moved.buffers[i], nil
 }
+
+// Envelope is the former name of Payload.
+//
+// Deprecated: use Payload; the actor layer's envelopes (a payload with its
+// sender) are another thing.
+type Envelope = Payload

@@ -2,9 +2,10 @@
 //
 // Usage:
 //
-//	murmur run [flags] app.star [args...]      run the script's main(args) as the root actor
+//	murmur run [flags] app.star [args...]      run the script's main(args) as the root actor (-watch: reload changed scripts)
 //	murmur node [flags]                        serve as a node other processes put actors on
 //	murmur check [-builtins a,b] file.star...  compile scripts and report errors with positions
+//	murmur replay FILE                         run a crash recording (run -record DIR) again, offline
 //	murmur test [flags] [files or folders]     run the test_ functions of *_test.star scripts
 //
 // `murmur run` resolves app.star's load() and spawn() paths inside the
@@ -26,6 +27,12 @@
 // "murmur node listening on host:port" once it is ready and runs until
 // interrupted. A node runs code sent by peers only when started with
 // -allow-remote-spawn; that code gets a clock and no files.
+//
+// `murmur run -watch` reloads the scripts whose files (or libraries)
+// change into the running system, upgrading their actors; `murmur run
+// -record DIR` writes a crash recording of each actor that fails to DIR,
+// which `murmur replay FILE` runs again offline, exiting 1 when it fails
+// the same way (3 when not).
 //
 // `murmur run` and `murmur node` take -metrics host:port, which serves the
 // system's metrics in Prometheus's text format at /metrics, and -ui
@@ -77,9 +84,13 @@ Usage:
   murmur run [flags] app.star [args...]   run app.star's main(args) as the root actor
                                           (flags: -cores N, -max-steps N, -timeout D, -log-level L,
                                            -peer host:port to use other nodes, -listen host:port,
-                                           -metrics 127.0.0.1:9464 for Prometheus, -ui 127.0.0.1:7070 for the live view)
+                                           -metrics 127.0.0.1:9464 for Prometheus, -ui 127.0.0.1:7070 for the live view,
+                                           -watch: reload changed scripts into the running actors,
+                                           -record DIR: write a crash recording of each failed actor there,
+                                           -cluster NAME -kind user=user.star: be a cluster member hosting grains)
+  murmur replay FILE                      run a crash recording again, offline; exit 1 if it fails the same way
   murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn,
-                                          -metrics host:port, -ui host:port
+                                          -metrics host:port, -ui host:port, -cluster NAME -kind k=file.star
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
   murmur test [flags] [files or folders]  run the test_ functions of *_test.star scripts, go test's way
@@ -106,6 +117,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		return check(args[1:], stdout, stderr)
 	case "node":
 		return node(args[1:], stdout, stderr)
+	case "replay":
+		return replay(args[1:], stdout, stderr)
 	case "test":
 		return test(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -123,6 +136,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pf := procFlags(fs, "cores to use (GOMAXPROCS), and the default pool size (0: all of them)")
 	timeout := fs.Duration("timeout", 0, "stop the whole run after this long, e.g. 30s (0: none)")
 	nf := nodeFlags(fs, "")
+	watchOn := fs.Bool("watch", false, "reload scripts and libraries whose files change, upgrading their running actors")
+	watchEvery := fs.Duration("watch-interval", 500*time.Millisecond, "how often -watch looks at the files")
+	recordDir := fs.String("record", "", "write a crash recording of every actor that fails to this `folder`, for murmur replay")
+	recordLast := fs.Int("record-last", 100, "with -record, the messages each actor keeps (its last ones)")
 	cf := addClusterFlags(fs)
 	of := observeFlags(fs)
 	fs.Usage = func() {
@@ -172,15 +189,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	progress := newProgress(stderr)
 	defer progress.finish()
 	sys, err := actor.NewSystem(of.configure(actor.Config{
-		Clock:    true,                 // the command line grants a clock: time.now() for timings
-		Builtins: files.Builtins(root), // and read-only files under the application root
-		Progress: progress.update,
-		Root:     filepath.Dir(app),
-		ShowRoot: filepath.Dir(app),
-		MaxSteps: *maxSteps,
-		Node:     nc,
-		Cluster:  cc,
-		Logger:   slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Clock:     true,                 // the command line grants a clock: time.now() for timings
+		Builtins:  files.Builtins(root), // and read-only files under the application root
+		Progress:  progress.update,
+		Root:      filepath.Dir(app),
+		ShowRoot:  filepath.Dir(app),
+		MaxSteps:  *maxSteps,
+		Node:      nc,
+		Cluster:   cc,
+		Record:    recordCount(*recordDir, *recordLast),
+		RecordDir: *recordDir,
+		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		Print: func(_ actor.Address, msg string) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -195,9 +214,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	of.serve(sys, stderr)
 	status := 0
 	mod, err := sys.Load(filepath.Base(app))
+	stopWatch := func() {}
+	if err == nil && *watchOn && *watchEvery > 0 {
+		stopWatch = watch(sys, *watchEvery, stderr, &mu)
+	}
 	if err == nil {
 		err = sys.Run(ctx, mod, fs.Args()[1:])
 	}
+	stopWatch()
 	var intr interrupted
 	var se *interp.ScriptError
 	if err != nil {
@@ -224,6 +248,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		status = 1
 	}
 	return status
+}
+
+// recordCount is Config.Record for run's -record and -record-last.
+func recordCount(dir string, last int) int {
+	if dir == "" {
+		return 0
+	}
+	return max(last, 1)
 }
 
 // interrupted is the cause of a run's context when a signal stopped it.

@@ -76,6 +76,13 @@ func gen(thread *starlark.Thread) *generator {
 	return g
 }
 
+// SetSeed seeds thread's generator with the two words of seed, as if the
+// script had called random.seed: a host that records what a script draws
+// (crash replay) seeds each interpreter itself.
+func SetSeed(thread *starlark.Thread, seed [2]uint64) {
+	gen(thread).pcg.Seed(seed[0], seed[1])
+}
+
 // random.seed(a=None)
 func seed(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var a starlark.Value = starlark.None
