@@ -58,12 +58,24 @@ type ClusterConfig struct {
 	// Refresh is how often the automanaged provider polls the seeds, and
 	// so how soon a lost member is noticed. Zero means a second.
 	Refresh time.Duration
+	// Ship are the kinds whose script this node sends to the members that
+	// host them as Shipped, by kind name: the script's path, as for Load.
+	// The script and the libraries it loads go by content hash, as for a
+	// remote spawn, to a member before the first grain of the kind this
+	// node reaches there. Nil means none.
+	Ship map[string]string
 }
 
 // Kind is a grain kind: what a grain of it runs.
 type Kind struct {
-	// Script is the path of the grain's script, as for Load. Required.
+	// Script is the path of the grain's script, as for Load. Required
+	// unless Shipped.
 	Script string
+	// Shipped, instead of Script, makes the member host the kind with the
+	// script a peer sends (ClusterConfig.Ship; the last sent wins). It
+	// needs NodeConfig.AllowRemoteSpawn. A grain activated before any
+	// peer sent the script fails with ErrNoMember.
+	Shipped bool
 	// Idle is how long a grain of the kind may receive nothing before it
 	// is passivated. Zero means DefaultIdle.
 	Idle time.Duration
@@ -109,13 +121,15 @@ type clusterState struct {
 	// changes).
 	members atomic.Pointer[[]*cluster.Member]
 	sub     *eventstream.Subscription
+	ship    shipping // the kinds this node ships (clustership.go)
 }
 
 // grainKind is a kind this member hosts.
 type grainKind struct {
-	name string
-	mod  *Module
-	idle time.Duration
+	name    string
+	mod     *Module // its script; nil if shipped
+	idle    time.Duration
+	shipped atomic.Pointer[shippedScript] // the script a peer shipped last, if Shipped
 }
 
 // checkCluster reports what is wrong with a ClusterConfig.
@@ -127,11 +141,22 @@ func (cc *ClusterConfig) check() error {
 		if k == "" || strings.Contains(k, "/") {
 			return fmt.Errorf("actor: cluster: kind %q: a kind is a non-empty name without '/'", k)
 		}
-		if v.Script == "" {
-			return fmt.Errorf("actor: cluster: kind %q: Script is required", k)
+		if v.Script == "" && !v.Shipped {
+			return fmt.Errorf("actor: cluster: kind %q: Script (or Shipped) is required", k)
+		}
+		if v.Script != "" && v.Shipped {
+			return fmt.Errorf("actor: cluster: kind %q: Script %q and Shipped: give one", k, v.Script)
 		}
 		if v.Idle < 0 {
 			return fmt.Errorf("actor: cluster: kind %q: negative Idle %v", k, v.Idle)
+		}
+	}
+	for k, v := range cc.Ship {
+		if k == "" || strings.Contains(k, "/") {
+			return fmt.Errorf("actor: cluster: Ship: kind %q: a kind is a non-empty name without '/'", k)
+		}
+		if v == "" {
+			return fmt.Errorf("actor: cluster: Ship: kind %q: no script", k)
 		}
 	}
 	if cc.Refresh < 0 {
@@ -149,9 +174,12 @@ func (s *System) startCluster(cfg *remote.Config) (*remote.Remote, error) {
 	kinds := make([]*cluster.Kind, 0, len(cc.Kinds))
 	for _, name := range sortedKeys(cc.Kinds) {
 		k := cc.Kinds[name]
-		mod, err := s.Load(k.Script)
-		if err != nil {
-			return nil, fmt.Errorf("actor: cluster: kind %q: %w", name, err)
+		var mod *Module
+		if !k.Shipped {
+			var err error
+			if mod, err = s.Load(k.Script); err != nil {
+				return nil, fmt.Errorf("actor: cluster: kind %q: %w", name, err)
+			}
 		}
 		gk := &grainKind{name: name, mod: mod, idle: cmp.Or(k.Idle, DefaultIdle)}
 		st.kinds[name] = gk
@@ -159,6 +187,9 @@ func (s *System) startCluster(cfg *remote.Config) (*remote.Remote, error) {
 			proto.WithSpawnFunc(func(_ *proto.ActorSystem, id string, _ *proto.Props, parent proto.SpawnerContext) (*proto.PID, error) {
 				return s.activate(gk, id, parent)
 			}))))
+	}
+	if err := st.loadShip(s); err != nil { // clustership.go
+		return nil, err
 	}
 	provider, err := st.provider(s)
 	if err != nil {
@@ -236,6 +267,7 @@ func (st *clusterState) watchTopology(s *System) {
 			st.members.Store(&members)
 			if len(e.Left) > 0 || len(e.Joined) > 0 {
 				st.cache.Clear()
+				st.forgetShipped(e.Left, e.Joined) // a member back at an address has lost what it was sent
 				s.logger.Info("cluster: membership changed", "cluster", st.cfg.Name, "members", len(e.Members),
 					"joined", addresses(e.Joined), "left", addresses(e.Left))
 			}

@@ -5,6 +5,7 @@
 package actor
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -105,6 +106,9 @@ func (cfg *Config) clusterDefaults() error {
 	if cfg.Node == nil {
 		cfg.Node = &NodeConfig{}
 	}
+	if err := cfg.checkShipped(); err != nil {
+		return err
+	}
 	b := make(starlark.StringDict, len(cfg.Builtins)+1)
 	for k, v := range cfg.Builtins {
 		b[k] = v
@@ -135,7 +139,7 @@ func (s *System) deliverGrain(ctx context.Context, to Address, env *envelope, se
 		}
 		at := s.address(pid)
 		if !s.remoteNode(at) {
-			if r := s.local(at); (r == nil || r.cancelled()) && attempt < 3 {
+			if r := s.local(at); (r == nil || r.cancelled()) && attempt < 3 && !s.refused(at) {
 				s.cl.forget(to) // an activation that just ended here
 				continue
 			}
@@ -167,6 +171,9 @@ func (st *clusterState) resolve(ctx context.Context, to Address) (*proto.PID, er
 		if owner := rdv.GetByClusterIdentity(&cluster.ClusterIdentity{Kind: kind, Identity: id}); owner != "" && st.sys.net.unreachable(owner) {
 			return nil, fmt.Errorf("%w: %s, the member owning grain %s", ErrNodeUnreachable, owner, to.ID)
 		}
+	}
+	if err := st.shipTo(ctx, kind, id); err != nil {
+		return nil, fmt.Errorf("grain %s: %w", to.ID, err)
 	}
 	pid := st.c.Get(id, kind)
 	if pid == nil {
@@ -205,10 +212,20 @@ func (s *System) activate(gk *grainKind, id string, parent proto.SpawnerContext)
 	if !ok {
 		return nil, fmt.Errorf("actor: cluster: activation of %s/%s outside an actor", gk.name, identity)
 	}
-	addr, err := s.Spawn(context.Background(), gk.mod, SpawnOptions{Name: id, Args: []any{identity}, ReceiveTimeout: gk.idle})
+	// A grain activated for a peer counts against its quotas, as an actor
+	// it spawned here would (admit, in remotespawn.go).
+	var peer string
+	if req := pctx.Sender(); req != nil && req.Address != s.node && req.Address != "" {
+		peer = req.Address
+	}
+	mod, err := gk.module(s)
+	var addr Address
+	if err == nil {
+		addr, err = s.Spawn(context.Background(), mod, SpawnOptions{Name: id, Args: []any{identity}, ReceiveTimeout: gk.idle, peer: peer})
+	}
 	if err != nil {
-		s.logger.Warn("cluster: grain activation failed", "kind", gk.name, "identity", identity, "error", err)
-		return nil, err
+		s.logger.Warn("cluster: grain activation refused", "kind", gk.name, "identity", identity, "for", cmp.Or(peer, "this node"), "error", err)
+		return s.refuseActivation(id, pctx.Self(), fmt.Errorf("grain %s/%s: %w", gk.name, identity, err)), nil
 	}
 	s.cl.grains.Store(addr.ID, gk)
 	own := proto.NewPID(s.node, addr.ID)

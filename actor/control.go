@@ -68,6 +68,8 @@ func (n *node) handleControl(msg any, sender *proto.PID) (*wire.SpawnAnswer, err
 			peer = sender.Address
 		}
 		return n.spawnForPeer(m, peer)
+	case *wire.ShipKind:
+		return n.shipForPeer(m, senderAddress(sender)) // clustership.go
 	default:
 		return nil, fmt.Errorf("control request: unknown message %T", msg)
 	}

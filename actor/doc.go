@@ -114,6 +114,19 @@
 // stable membership; while members disagree about it (one joining, or
 // one cut off but alive) two may each activate an identity.
 //
+// A member may host a kind as Kind.Shipped, without its script (it needs
+// NodeConfig.AllowRemoteSpawn): a node whose ClusterConfig.Ship names the
+// kind sends the script and its libraries by content hash, as a remote
+// spawn does (wire.ShipKind, clustership.go), to the member owning a
+// grain of the kind before its first message there, and the member
+// compiles it in its code cache. Kinds themselves are fixed when a member
+// joins, as protoactor's cluster announces them. A grain activated for
+// another node counts against that node's quotas there, as an actor it
+// spawned would (NodeConfig.MaxPeerActors, MaxGuestActors); an activation
+// that cannot be made (over a quota, a shipped kind not shipped yet)
+// leaves a stand-in that answers the grain's next message with the error
+// (clusterrefuse.go).
+//
 // # How a message travels
 //
 // Each path below reads top to bottom through these files of package actor.

@@ -25,7 +25,7 @@ func fromWire(w *wire.Envelope, sender *proto.PID) *envelope {
 // from another node; the code is the index.
 var wireErrors = []error{nil, ErrUnknownActor, ErrStopped, ErrActorFailed, ErrTimeout,
 	ErrMailboxFull, ErrShutdown, ErrNodeUnreachable, ErrRemoteSpawnRefused, ErrNameTaken, ErrNoReply,
-	ErrQuotaExceeded, ErrNoWorker, ErrUnknownBehavior}
+	ErrQuotaExceeded, ErrNoWorker, ErrUnknownBehavior, ErrNoMember}
 
 // errorToWire is an error answer to a requester on another node.
 // Its identity is the sentinel nearest the top of err's chain: an actor

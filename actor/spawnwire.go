@@ -91,9 +91,9 @@ func addressFromWire(w *wire.Address) (Address, bool) {
 	return Address{Node: w.GetNode(), ID: w.GetId()}, true
 }
 
-// requestControl sends req to node's control process and waits for its
-// answer, as request does for an envelope.
-func (n *node) requestControl(ctx context.Context, node string, req *wire.Spawn) (*wire.SpawnAnswer, error) {
+// requestControl sends req (a wire.Spawn or wire.ShipKind) to node's
+// control process and waits for its answer, as request does for an envelope.
+func (n *node) requestControl(ctx context.Context, node string, req any) (*wire.SpawnAnswer, error) {
 	s := n.sys
 	to := Address{Node: node, ID: controlID}
 	if s.closing.Load() {

@@ -1,5 +1,5 @@
 // This file holds the cluster flags `murmur node` and `murmur run` share:
-// -cluster, -kind, -etcd, -membership, -seed, -idle.
+// -cluster, -kind, -ship, -etcd, -membership, -seed, -idle.
 
 package main
 
@@ -17,6 +17,7 @@ import (
 type clusterFlags struct {
 	name       string
 	kinds      map[string]string
+	ship       map[string]string
 	etcd       []string
 	membership string
 	seeds      []string
@@ -24,7 +25,7 @@ type clusterFlags struct {
 }
 
 func addClusterFlags(fs *flag.FlagSet) *clusterFlags {
-	cf := &clusterFlags{kinds: map[string]string{}}
+	cf := &clusterFlags{kinds: map[string]string{}, ship: map[string]string{}}
 	list := func(dst *[]string) func(string) error {
 		return func(v string) error {
 			for _, p := range strings.Split(v, ",") {
@@ -36,17 +37,22 @@ func addClusterFlags(fs *flag.FlagSet) *clusterFlags {
 		}
 	}
 	fs.StringVar(&cf.name, "cluster", "", "join the cluster of this name: grains (virtual actors) found by kind and identity")
-	fs.Func("kind", "`kind=script.star`: a grain kind this member hosts (repeatable; paths relative to the current folder for node, the application's for run)", func(v string) error {
-		k, script, ok := strings.Cut(v, "=")
-		if !ok || k == "" || script == "" {
-			return fmt.Errorf("want kind=script.star, not %q", v)
+	pair := func(dst map[string]string, or string) func(string) error {
+		return func(v string) error {
+			k, script, ok := strings.Cut(v, "=")
+			if !ok || k == "" || script == "" {
+				return fmt.Errorf("want kind=script.star, not %q%s", v, or)
+			}
+			if _, dup := dst[k]; dup {
+				return fmt.Errorf("kind %q given twice", k)
+			}
+			dst[k] = script
+			return nil
 		}
-		if _, dup := cf.kinds[k]; dup {
-			return fmt.Errorf("kind %q given twice", k)
-		}
-		cf.kinds[k] = script
-		return nil
-	})
+	}
+	fs.Func("kind", "`kind=script.star`: a grain kind this member hosts (repeatable; paths relative to the current folder for node, the application's for run); "+
+		"kind=@shipped hosts it with the script a peer ships (-ship), and needs -allow-remote-spawn", pair(cf.kinds, " (or kind=@shipped)"))
+	fs.Func("ship", "`kind=script.star`: send this script, with the libraries it loads, to the members hosting kind=@shipped (repeatable)", pair(cf.ship, ""))
 	fs.Func("etcd", "host:port of the etcd server that keeps the membership (repeatable; default: automanaged, no server)", list(&cf.etcd))
 	fs.StringVar(&cf.membership, "membership", "", "host:port the automanaged membership is served on (default 127.0.0.1, a free port)")
 	fs.Func("seed", "-membership host:port of another member (automanaged; repeatable, or comma-separated)", list(&cf.seeds))
@@ -57,8 +63,8 @@ func addClusterFlags(fs *flag.FlagSet) *clusterFlags {
 // config returns the ClusterConfig the flags ask for, or nil for none.
 func (cf *clusterFlags) config() (*actor.ClusterConfig, error) {
 	if cf.name == "" {
-		if len(cf.kinds)+len(cf.etcd)+len(cf.seeds) > 0 || cf.membership != "" {
-			return nil, fmt.Errorf("-kind, -etcd, -seed and -membership need -cluster NAME")
+		if len(cf.kinds)+len(cf.ship)+len(cf.etcd)+len(cf.seeds) > 0 || cf.membership != "" {
+			return nil, fmt.Errorf("-kind, -ship, -etcd, -seed and -membership need -cluster NAME")
 		}
 		return nil, nil
 	}
@@ -68,7 +74,14 @@ func (cf *clusterFlags) config() (*actor.ClusterConfig, error) {
 	cc := &actor.ClusterConfig{Name: cf.name, Etcd: cf.etcd, Membership: cf.membership, Seeds: cf.seeds,
 		Kinds: map[string]actor.Kind{}}
 	for k, script := range cf.kinds {
-		cc.Kinds[k] = actor.Kind{Script: script, Idle: cf.idle}
+		if script == "@shipped" {
+			cc.Kinds[k] = actor.Kind{Shipped: true, Idle: cf.idle}
+		} else {
+			cc.Kinds[k] = actor.Kind{Script: script, Idle: cf.idle}
+		}
+	}
+	if len(cf.ship) > 0 {
+		cc.Ship = cf.ship
 	}
 	return cc, nil
 }

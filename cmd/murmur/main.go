@@ -87,10 +87,11 @@ Usage:
                                            -metrics 127.0.0.1:9464 for Prometheus, -ui 127.0.0.1:7070 for the live view,
                                            -watch: reload changed scripts into the running actors,
                                            -record DIR: write a crash recording of each failed actor there,
-                                           -cluster NAME -kind user=user.star: be a cluster member hosting grains)
+                                           -cluster NAME -kind user=user.star: be a cluster member hosting grains,
+                                           -ship user=user.star: send it to the members with -kind user=@shipped)
   murmur replay FILE                      run a crash recording again, offline; exit 1 if it fails the same way
   murmur node [flags]                     serve as a node: -listen 127.0.0.1:7001, -allow-remote-spawn,
-                                          -metrics host:port, -ui host:port, -cluster NAME -kind k=file.star
+                                          -metrics host:port, -ui host:port, -cluster NAME -kind k=file.star (or k=@shipped)
   murmur check file.star...               compile scripts (with run's builtins); report errors as file:line:col
                                           (-builtins name,name: names a Go host adds)
   murmur test [flags] [files or folders]  run the test_ functions of *_test.star scripts, go test's way

@@ -148,10 +148,18 @@ func loadTLS(certFile, keyFile, caFile string) (*tls.Config, error) {
 }
 
 // nodeFS is what a node's scripts load from: nothing, or, for a cluster
-// member hosting grain kinds, the current folder.
+// member hosting grain kinds from its own scripts or shipping kinds, the
+// current folder.
 func nodeFS(cc *actor.ClusterConfig) fs.FS {
-	if cc != nil && len(cc.Kinds) > 0 {
+	if cc != nil && len(cc.Ship) > 0 {
 		return os.DirFS(".")
+	}
+	if cc != nil {
+		for _, k := range cc.Kinds {
+			if !k.Shipped {
+				return os.DirFS(".")
+			}
+		}
 	}
 	return fstest.MapFS{}
 }

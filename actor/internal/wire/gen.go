@@ -108,6 +108,12 @@ func main() {
 				field("id", "id", 1, str, false),
 				field("by", "by", 2, str, false),
 			),
+			msg("ShipKind",
+				field("kind", "kind", 1, str, false),
+				field("script", "script", 2, str, false),
+				message("files", "files", 3, "File", true),
+				message("sources", "sources", 4, "Source", true),
+			),
 		},
 	}
 	req := &pluginpb.CodeGeneratorRequest{FileToGenerate: []string{file.GetName()}, ProtoFile: []*descriptorpb.FileDescriptorProto{file}}

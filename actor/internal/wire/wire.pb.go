@@ -693,6 +693,74 @@ func (x *Stop) GetBy() string {
 	return ""
 }
 
+type ShipKind struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Kind          string                 `protobuf:"bytes,1,opt,name=kind,proto3" json:"kind,omitempty"`
+	Script        string                 `protobuf:"bytes,2,opt,name=script,proto3" json:"script,omitempty"`
+	Files         []*File                `protobuf:"bytes,3,rep,name=files,proto3" json:"files,omitempty"`
+	Sources       []*Source              `protobuf:"bytes,4,rep,name=sources,proto3" json:"sources,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ShipKind) Reset() {
+	*x = ShipKind{}
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ShipKind) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ShipKind) ProtoMessage() {}
+
+func (x *ShipKind) ProtoReflect() protoreflect.Message {
+	mi := &file_actor_internal_wire_wire_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ShipKind.ProtoReflect.Descriptor instead.
+func (*ShipKind) Descriptor() ([]byte, []int) {
+	return file_actor_internal_wire_wire_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ShipKind) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *ShipKind) GetScript() string {
+	if x != nil {
+		return x.Script
+	}
+	return ""
+}
+
+func (x *ShipKind) GetFiles() []*File {
+	if x != nil {
+		return x.Files
+	}
+	return nil
+}
+
+func (x *ShipKind) GetSources() []*Source {
+	if x != nil {
+		return x.Sources
+	}
+	return nil
+}
+
 var File_actor_internal_wire_wire_proto protoreflect.FileDescriptor
 
 const file_actor_internal_wire_wire_proto_rawDesc = "" +
@@ -749,7 +817,12 @@ const file_actor_internal_wire_wire_proto_rawDesc = "" +
 	"\amissing\x18\x02 \x03(\tR\amissing\"&\n" +
 	"\x04Stop\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x0e\n" +
-	"\x02by\x18\x02 \x01(\tR\x02byB1Z/github.com/murmur-go/murmur/actor/internal/wireb\x06proto3"
+	"\x02by\x18\x02 \x01(\tR\x02by\"\x8e\x01\n" +
+	"\bShipKind\x12\x12\n" +
+	"\x04kind\x18\x01 \x01(\tR\x04kind\x12\x16\n" +
+	"\x06script\x18\x02 \x01(\tR\x06script\x12'\n" +
+	"\x05files\x18\x03 \x03(\v2\x11.murmur.wire.FileR\x05files\x12-\n" +
+	"\asources\x18\x04 \x03(\v2\x13.murmur.wire.SourceR\asourcesB1Z/github.com/murmur-go/murmur/actor/internal/wireb\x06proto3"
 
 var (
 	file_actor_internal_wire_wire_proto_rawDescOnce sync.Once
@@ -763,7 +836,7 @@ func file_actor_internal_wire_wire_proto_rawDescGZIP() []byte {
 	return file_actor_internal_wire_wire_proto_rawDescData
 }
 
-var file_actor_internal_wire_wire_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_actor_internal_wire_wire_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_actor_internal_wire_wire_proto_goTypes = []any{
 	(*Envelope)(nil),     // 0: murmur.wire.Envelope
 	(*Address)(nil),      // 1: murmur.wire.Address
@@ -775,21 +848,24 @@ var file_actor_internal_wire_wire_proto_goTypes = []any{
 	(*Spawn)(nil),        // 7: murmur.wire.Spawn
 	(*SpawnAnswer)(nil),  // 8: murmur.wire.SpawnAnswer
 	(*Stop)(nil),         // 9: murmur.wire.Stop
+	(*ShipKind)(nil),     // 10: murmur.wire.ShipKind
 }
 var file_actor_internal_wire_wire_proto_depIdxs = []int32{
-	3, // 0: murmur.wire.SpawnOptions.mailbox:type_name -> murmur.wire.Mailbox
-	2, // 1: murmur.wire.SpawnOptions.supervision:type_name -> murmur.wire.Supervision
-	5, // 2: murmur.wire.Spawn.files:type_name -> murmur.wire.File
-	6, // 3: murmur.wire.Spawn.sources:type_name -> murmur.wire.Source
-	1, // 4: murmur.wire.Spawn.parent:type_name -> murmur.wire.Address
-	0, // 5: murmur.wire.Spawn.args:type_name -> murmur.wire.Envelope
-	4, // 6: murmur.wire.Spawn.options:type_name -> murmur.wire.SpawnOptions
-	1, // 7: murmur.wire.SpawnAnswer.address:type_name -> murmur.wire.Address
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	3,  // 0: murmur.wire.SpawnOptions.mailbox:type_name -> murmur.wire.Mailbox
+	2,  // 1: murmur.wire.SpawnOptions.supervision:type_name -> murmur.wire.Supervision
+	5,  // 2: murmur.wire.Spawn.files:type_name -> murmur.wire.File
+	6,  // 3: murmur.wire.Spawn.sources:type_name -> murmur.wire.Source
+	1,  // 4: murmur.wire.Spawn.parent:type_name -> murmur.wire.Address
+	0,  // 5: murmur.wire.Spawn.args:type_name -> murmur.wire.Envelope
+	4,  // 6: murmur.wire.Spawn.options:type_name -> murmur.wire.SpawnOptions
+	1,  // 7: murmur.wire.SpawnAnswer.address:type_name -> murmur.wire.Address
+	5,  // 8: murmur.wire.ShipKind.files:type_name -> murmur.wire.File
+	6,  // 9: murmur.wire.ShipKind.sources:type_name -> murmur.wire.Source
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_actor_internal_wire_wire_proto_init() }
@@ -803,7 +879,7 @@ func file_actor_internal_wire_wire_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_actor_internal_wire_wire_proto_rawDesc), len(file_actor_internal_wire_wire_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
