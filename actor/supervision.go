@@ -102,7 +102,9 @@ func (sv *supervisor) HandleFailure(_ *proto.ActorSystem, guardian proto.Supervi
 }
 
 // failed decides what becomes of ref after a failure; guardian sends the
-// restart and stop orders.
+// restart and stop orders. The SupervisionEvent is published once the
+// order is given, so that a message sent after it reaches the restarted
+// instance (the order is a system message, handled first).
 func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason string) {
 	s := sv.sys
 	if ref.cancelled() {
@@ -116,14 +118,13 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 	failures := ref.intensity(sup.Within, sup.MaxRestarts+1)
 	if sup.Strategy == Temporary || failures > sup.MaxRestarts {
 		if sup.Escalate && ref.parent != nil {
-			event("escalated")
 			ref.exitReason.Store("failed: " + reason)
 			guardian.StopChildren(ref.pid)
+			event("escalated")
 			sv.failed(guardian, ref.parent, "child "+ref.addr.String()+" failed: "+reason)
 			return
 		}
 		ref.exitReason.Store("failed: " + reason)
-		event("stopped")
 		if sup.Strategy == Temporary {
 			s.logger.Info("actor stopped for good: its strategy is temporary", "actor", ref.addr, "script", ref.scriptName(), "reason", reason)
 		} else {
@@ -133,22 +134,23 @@ func (sv *supervisor) failed(guardian proto.Supervisor, ref *actorRef, reason st
 		}
 		ref.cancel("restarts exhausted")
 		guardian.StopChildren(ref.pid)
+		event("stopped")
 		return
 	}
 	ref.stats.count(restartsOf)
 	switch {
 	case sup.Strategy == AllForOne && ref.parent != nil:
-		event("restarted with siblings")
 		for _, sib := range ref.parent.family() {
 			guardian.RestartChildren(sib.pid)
 		}
+		event("restarted with siblings")
 	case sup.Strategy == Backoff:
 		delay := sup.Backoff << min(failures-1, 20)
 		event("restarting after " + delay.String())
 		sv.restarts.after(delay, func() { guardian.RestartChildren(ref.pid) })
 	default:
-		event("restarted")
 		guardian.RestartChildren(ref.pid)
+		event("restarted")
 	}
 }
 
