@@ -223,11 +223,14 @@ func (f *File) Run(ctx context.Context, name string) Result {
 	if err == nil {
 		err = sys.RunFunction(ctx, mod, name)
 	}
-	unsubscribe()
 	if vc != nil {
 		res.Virtual = vc.Now().Sub(t0)
 	}
+	// An actor that failed a request reports its failure after answering
+	// it, maybe after the test function returned: the shutdown waits for
+	// every actor, so every failure is in once it is done.
 	end()
+	unsubscribe()
 	res.Elapsed = time.Since(start)
 	out, failed := l.snapshot()
 	switch {
