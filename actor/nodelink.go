@@ -75,8 +75,14 @@ func (n *node) untrack(slot *replySlot) { n.pending.Delete(slot) }
 func (n *node) lost(node string) {
 	s := n.sys
 	now := time.Now()
-	prev, loaded := n.down.Swap(node, now.Add(quarantine))
+	prev, loaded := n.down.Load(node)
 	already := loaded && now.Before(prev.(time.Time)) // reported a moment ago
+	if !already {
+		// protoactor reports one loss more than once, the last report up
+		// to a second or more after the first: those do not extend the
+		// quarantine, which would keep a node that came back unreachable.
+		n.down.Store(node, now.Add(quarantine))
+	}
 	err := fmt.Errorf("%w: %s (connection lost or refused)", ErrNodeUnreachable, node)
 	failed := 0
 	n.pending.Range(func(k, v any) bool {
