@@ -116,12 +116,8 @@ func (st *clusterState) sendKind(ctx context.Context, member, kind string, mod *
 		return nil
 	}
 	req := &wire.ShipKind{Kind: kind, Script: mod.Name()}
-	byHash := map[string][]byte{}
-	for path, src := range mod.Sources() {
-		h := hashOf(src)
-		req.Files = append(req.Files, &wire.File{Path: path, Hash: h})
-		byHash[h] = src
-	}
+	var byHash map[string][]byte
+	req.Files, byHash = bundleToWire(mod)
 	what := fmt.Sprintf("ship grain kind %q (%s) to member %s", kind, req.Script, member)
 	// The member asks for the sources it lacks, once; asked again (its
 	// cache dropped some meanwhile), this sends them all.
@@ -135,24 +131,8 @@ func (st *clusterState) sendKind(ctx context.Context, member, kind string, mod *
 		}
 		// A new request: the transport may still be marshalling the last.
 		next := &wire.ShipKind{Kind: kind, Script: req.Script, Files: req.Files}
-		send := make(map[string]bool, len(byHash))
-		for _, h := range ans.GetMissing() {
-			src, ok := byHash[h]
-			if !ok {
-				return fmt.Errorf("%s: the member asked for unknown source %q", what, h)
-			}
-			if !send[h] {
-				send[h] = true
-				next.Sources = append(next.Sources, &wire.Source{Hash: h, Source: src})
-			}
-		}
-		if attempt > 0 {
-			for h, src := range byHash {
-				if !send[h] {
-					send[h] = true
-					next.Sources = append(next.Sources, &wire.Source{Hash: h, Source: src})
-				}
-			}
+		if next.Sources, err = sourcesToSend(byHash, ans.GetMissing(), attempt > 0); err != nil {
+			return fmt.Errorf("%s: the member %w", what, err)
 		}
 		req = next
 	}

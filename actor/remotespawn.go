@@ -48,24 +48,8 @@ func (n *node) spawnRemote(ctx context.Context, parent *actorRef, node string, m
 		// A new request: the transport may still be marshalling the last.
 		req = &wire.Spawn{Script: req.Script, Files: req.Files, Behavior: req.Behavior,
 			Parent: req.Parent, Args: req.Args, Options: req.Options}
-		send := make(map[string]bool, len(byHash))
-		for _, h := range ans.GetMissing() {
-			src, ok := byHash[h]
-			if !ok {
-				return Address{}, fmt.Errorf("spawn %s on %s: node asked for unknown source %q", what, node, h)
-			}
-			if !send[h] {
-				send[h] = true
-				req.Sources = append(req.Sources, &wire.Source{Hash: h, Source: src})
-			}
-		}
-		if attempt > 0 {
-			for h, src := range byHash {
-				if !send[h] {
-					send[h] = true
-					req.Sources = append(req.Sources, &wire.Source{Hash: h, Source: src})
-				}
-			}
+		if req.Sources, err = sourcesToSend(byHash, ans.GetMissing(), attempt > 0); err != nil {
+			return Address{}, fmt.Errorf("spawn %s on %s: the node %w", what, node, err)
 		}
 	}
 	return Address{}, fmt.Errorf("spawn %s on %s: the node kept asking for sources", what, node)

@@ -69,18 +69,55 @@ func spawnToWire(parent *actorRef, what string, mod *Module, args serialize.Payl
 	if parent != nil {
 		req.Parent = &wire.Address{Node: parent.addr.Node, Id: parent.addr.ID}
 	}
-	byHash := map[string][]byte{}
 	if opts.gob != nil {
 		req.Behavior = what
-		return req, byHash
+		return req, nil
 	}
 	req.Script = what
+	var byHash map[string][]byte
+	req.Files, byHash = bundleToWire(mod)
+	return req, byHash
+}
+
+// bundleToWire is mod's script and the libraries it loads by content hash:
+// the files (path and hash) a control request names, and the sources by
+// hash, from which to send those the node lacks (sourcesToSend).
+func bundleToWire(mod *Module) ([]*wire.File, map[string][]byte) {
+	var files []*wire.File
+	byHash := map[string][]byte{}
 	for path, src := range mod.Sources() {
 		h := hashOf(src)
-		req.Files = append(req.Files, &wire.File{Path: path, Hash: h})
+		files = append(files, &wire.File{Path: path, Hash: h})
 		byHash[h] = src
 	}
-	return req, byHash
+	return files, byHash
+}
+
+// sourcesToSend returns the sources a node asked for (missing) and, with
+// all, every other source of the bundle too, each once. A node asking for
+// a hash the bundle does not hold is an error.
+func sourcesToSend(byHash map[string][]byte, missing []string, all bool) ([]*wire.Source, error) {
+	var out []*wire.Source
+	sent := make(map[string]bool, len(byHash))
+	for _, h := range missing {
+		src, ok := byHash[h]
+		if !ok {
+			return nil, fmt.Errorf("asked for unknown source %q", h)
+		}
+		if !sent[h] {
+			sent[h] = true
+			out = append(out, &wire.Source{Hash: h, Source: src})
+		}
+	}
+	if all {
+		for h, src := range byHash {
+			if !sent[h] {
+				sent[h] = true
+				out = append(out, &wire.Source{Hash: h, Source: src})
+			}
+		}
+	}
+	return out, nil
 }
 
 // addressFromWire is an address from another node; ok is false if it has none.
